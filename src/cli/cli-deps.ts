@@ -1,0 +1,21 @@
+import type { Config } from '../config/config.js';
+import { migrateToLatest, openDatabase, sqlitePathFor } from '../db/database.js';
+import { systemClock, type Deps } from '../services/deps.js';
+
+/** The CLI builds the same dependencies as the server. */
+export async function openCliDeps(config: Config, opts: { migrate?: boolean } = {}): Promise<Deps & { close(): Promise<void> }> {
+  const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePathFor(config.dataDir) });
+  if (opts.migrate !== false) await migrateToLatest(database);
+  const log = {
+    info: () => {},
+    warn: (o: unknown, m?: string) => console.error(m ?? o),
+    error: (o: unknown, m?: string) => console.error(m ?? o),
+  };
+  return { database, clock: systemClock, config, log, close: () => database.close() };
+}
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import { verifyAuditChain } from '../../services/audit/audit-log.js';
+import { openCliDeps } from '../cli-deps.js';
+
+export function registerAuditCommand(program: Command): void {
+  const audit = program.command('audit').description('the tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('recompute the hash chain; exits 1 naming the first broken row')
+    .action(async () => {
+      const deps = await openCliDeps(loadConfig(), { migrate: false });
+      try {
+        const result = await verifyAuditChain(deps);
+        if (result.ok) {
+          console.log(`audit log intact: ${result.checked} events checked`);
+        } else {
+          console.error(`audit log BROKEN at seq ${result.firstBrokenSeq}: ${result.reason}`);
+          console.error(`${result.checked} events before it verified`);
+          process.exitCode = 1;
+        }
+      } finally {
+        await deps.close();
+      }
+    });
+}

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import { createSyntheticClinic } from '../../services/demo/synthetic-clinic.js';
+import { serve } from '../../server/main.js';
+import { openCliDeps } from '../cli-deps.js';
+
+const MARKER = 'KETATRACK_DEMO';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('create a synthetic clinic in its own data dir (never your real data) and serve it')
+    .option('--data-dir <dir>', 'where the demo lives', './demo-data')
+    .option('--patients <n>', 'number of synthetic patients', '30')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--no-serve', 'create the data and exit')
+    .action(async (opts: { dataDir: string; patients: string; seed: string; serve: boolean }) => {
+      const dir = resolve(opts.dataDir);
+      const patients = Number(opts.patients);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(patients) || patients < 0 || patients > 100_000) {
+        console.error('--patients must be a whole number from 0 to 100000');
+        process.exitCode = 2;
+        return;
+      }
+      if (!Number.isInteger(seed)) {
+        console.error('--seed must be a whole number');
+        process.exitCode = 2;
+        return;
+      }
+      if (existsSync(dir)) {
+        if (!existsSync(join(dir, MARKER))) {
+          console.error(`${dir} exists and is not a demo directory; refusing to touch it`);
+          process.exitCode = 2;
+          return;
+        }
+        rmSync(dir, { recursive: true, force: true });
+      }
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, MARKER), 'Synthetic demo data made by `ketatrack demo`. Safe to delete.\n');
+      // The demo always uses its own SQLite file, even if DATABASE_URL is set.
+      const env = { ...process.env, KETATRACK_DATA_DIR: dir, DATABASE_URL: '' };
+      const deps = await openCliDeps(loadConfig(env));
+      let accounts;
+      try {
+        accounts = await createSyntheticClinic(deps, { patients, seed });
+      } finally {
+        await deps.close();
+      }
+      console.log(`Synthetic clinic in ${dir}: ${patients} patients (all SYNTHETIC, MRNs SYN-…)`);
+      console.log('Accounts (passwords are shown only now):');
+      for (const a of accounts) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(36)} ${a.password}`);
+      if (opts.serve) {
+        process.env.KETATRACK_DATA_DIR = dir;
+        process.env.DATABASE_URL = '';
+        await serve();
+      }
+    });
+}

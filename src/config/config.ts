@@ -1,0 +1,26 @@
+/** The validated, frozen configuration every part of ketatrack receives. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded SQLite database is used. */
+  readonly databaseUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind https). */
+  readonly trustProxy: boolean;
+  /** 32-byte key (hex) that encrypts stored TOTP secrets. */
+  readonly secretKey: Buffer;
+  readonly session: {
+    readonly ttlHours: number;
+    readonly idleMinutes: number;
+  };
+  readonly signIn: {
+    /** Failed passwords before an account is locked (ketatrack default 5). */
+    readonly maxFailures: number;
+    readonly lockoutMinutes: number;
+    /** Sign-in attempts per address per minute. */
+    readonly ratePerMinute: number;
+  };
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config, LogLevel } from './config.js';
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the environment once, collecting every problem before failing, so an
+ * operator fixes them all in one go. Secrets that are not given are generated
+ * once and kept (mode 0600) in the data directory.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw.trim())) {
+      problems.push(`${name} must be a whole number, got "${raw}"`);
+      return fallback;
+    }
+    const value = Number(raw);
+    if (value < min || value > max) {
+      problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return fallback;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dataDir = resolve(env.KETATRACK_DATA_DIR?.trim() || './data');
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const rawLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(rawLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${rawLevel}"`);
+  }
+
+  const trustProxy = bool('KETATRACK_TRUST_PROXY', false);
+  const ttlHours = int('KETATRACK_SESSION_TTL_HOURS', 12, 1, 24 * 30);
+  const idleMinutes = int('KETATRACK_SESSION_IDLE_MINUTES', 60, 5, 24 * 60);
+  const maxFailures = int('KETATRACK_SIGNIN_MAX_FAILURES', 5, 1, 100);
+  const lockoutMinutes = int('KETATRACK_SIGNIN_LOCKOUT_MINUTES', 15, 1, 24 * 60);
+  const ratePerMinute = int('KETATRACK_SIGNIN_RATE_PER_MINUTE', 10, 1, 10_000);
+
+  const givenKey = env.KETATRACK_SECRET_KEY?.trim();
+  if (givenKey !== undefined && givenKey !== '' && !/^[0-9a-fA-F]{64}$/.test(givenKey)) {
+    problems.push('KETATRACK_SECRET_KEY must be 64 hexadecimal characters (32 bytes)');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const secretKey =
+    givenKey !== undefined && givenKey !== ''
+      ? Buffer.from(givenKey, 'hex')
+      : readOrCreateSecret(dataDir, 'secret.key');
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    logLevel: rawLevel,
+    trustProxy,
+    secretKey,
+    session: Object.freeze({ ttlHours, idleMinutes }),
+    signIn: Object.freeze({ maxFailures, lockoutMinutes, ratePerMinute }),
+  });
+}
+
+function readOrCreateSecret(dataDir: string, name: string): Buffer {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, name);
+  if (existsSync(file)) {
+    const hex = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+      throw new ConfigError([`${file} is not a 64-character hex key; restore it from backup`]);
+    }
+    return Buffer.from(hex, 'hex');
+  }
+  const key = randomBytes(32);
+  // 'wx' fails if another process created the file first; then use theirs.
+  try {
+    writeFileSync(file, `${key.toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    chmodSync(file, 0o600);
+    return key;
+  } catch {
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  }
+}

@@ -1,0 +1,39 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from './common.contract.js';
+
+export const AuditEventDto = Type.Object({
+  seq: Type.Integer(),
+  id: Type.String(),
+  at: Timestamp,
+  actorUserId: Type.Union([Type.String(), Type.Null()]),
+  actorEmail: Type.Union([Type.String(), Type.Null()]),
+  actorRole: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  patientId: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Unknown(),
+});
+export type AuditEventDto = Static<typeof AuditEventDto>;
+
+export const AuditQuery = Type.Object({
+  patientId: Type.Optional(Type.String({ maxLength: 64 })),
+  userId: Type.Optional(Type.String({ maxLength: 64 })),
+  action: Type.Optional(Type.String({ maxLength: 64 })),
+  beforeSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'page: events older than this' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+export type AuditQuery = Static<typeof AuditQuery>;
+
+export const AuditList = Type.Object({ events: Type.Array(AuditEventDto) });
+export type AuditList = Static<typeof AuditList>;
+
+export const AuditVerifyResult = Type.Object({
+  ok: Type.Boolean(),
+  checked: Type.Integer(),
+  firstBrokenSeq: Type.Union([Type.Integer(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type AuditVerifyResult = Static<typeof AuditVerifyResult>;

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+  /** Where the data lives, for messages: a file path or the PostgreSQL host/database. */
+  readonly location: string;
+  /** The raw SQLite handle (online backup), when the dialect is SQLite. */
+  readonly sqlite: BetterSqlite3.Database | undefined;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent, SQLite at `sqlitePath`. */
+  readonly databaseUrl?: string | undefined;
+  readonly sqlitePath?: string;
+  /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
+  readonly pgSchema?: string;
+  readonly pgPoolSize?: number;
+}
+
+export function sqlitePathFor(dataDir: string): string {
+  return join(dataDir, 'ketatrack.sqlite');
+}
+
+// Return PostgreSQL bigint (int8, e.g. audit seq, count(*)) as a JS number; our values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.pgPoolSize ?? 10,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const url = new URL(options.databaseUrl);
+    return {
+      db,
+      dialect: 'postgres',
+      location: `postgresql://${url.host}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
+      sqlite: undefined,
+      close: () => db.destroy(),
+    };
+  }
+  const path = options.sqlitePath ?? ':memory:';
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const handle = new BetterSqlite3(path);
+  // WAL for concurrent readers; synchronous=FULL so an acknowledged commit
+  // survives power loss, not only a process crash (docs/adr/0004-dialects.md).
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = FULL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  return { db, dialect: 'sqlite', location: path, sqlite: handle, close: () => db.destroy() };
+}
+
+export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
+
+export async function isReachable(database: Database): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(database.db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as createCore from './202611271400_create-core.js';
+
+/** Every migration, in order. Append only; never edit one that has shipped. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '202611271400_create-core': createCore,
+};

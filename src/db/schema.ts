@@ -1,0 +1,21 @@
+import type { AuditEventTable } from './tables/audit-event.table.js';
+import type { AuthSessionTable } from './tables/auth-session.table.js';
+import type { InstallStateTable } from './tables/install-state.table.js';
+import type {
+  BodyMeasurementTable,
+  ConsentTable,
+  DiagnosisTable,
+  PatientTable,
+} from './tables/patient.table.js';
+import type { UserTable } from './tables/user.table.js';
+
+export interface DB {
+  users: UserTable;
+  auth_sessions: AuthSessionTable;
+  install_state: InstallStateTable;
+  patients: PatientTable;
+  body_measurements: BodyMeasurementTable;
+  diagnoses: DiagnosisTable;
+  consents: ConsentTable;
+  audit_events: AuditEventTable;
+}

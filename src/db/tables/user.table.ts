@@ -1,0 +1,17 @@
+import type { Generated } from 'kysely';
+
+export interface UserTable {
+  id: string;
+  email: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  /** AES-256-GCM ciphertext of the TOTP secret, or null when not set up. */
+  totp_secret_enc: string | null;
+  totp_enabled: number;
+  failed_signins: Generated<number>;
+  locked_until: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,39 @@
+/**
+ * Roles and what each may do: the single table every route is checked against.
+ * Researchers get no identified patient data (PRODUCT.md, "Private").
+ */
+export const ROLES = ['admin', 'clinician', 'nurse', 'researcher'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'account.self',
+  'patients.read',
+  'patients.write',
+  'patients.archive',
+  'users.manage',
+  'audit.read',
+  'research.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: ['account.self', 'users.manage', 'audit.read'],
+  clinician: ['account.self', 'patients.read', 'patients.write', 'patients.archive'],
+  nurse: ['account.self', 'patients.read', 'patients.write'],
+  researcher: ['account.self', 'research.read'],
+};
+
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  admin: 'Administrator',
+  clinician: 'Clinician (prescriber)',
+  nurse: 'Nurse',
+  researcher: 'Researcher',
+};
+
+export function roleHasPermission(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

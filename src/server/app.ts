@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { v4 as uuidv4 } from 'uuid';
+import { Problem } from '../contracts/common.contract.js';
+import type { Deps } from '../services/deps.js';
+import { errorHandler, problem, sendProblem } from './http/errors.js';
+import { registerAccessControl } from './plugins/access.js';
+import { validatorCompiler } from './plugins/validation.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { patientRoutes } from './routes/patients.routes.js';
+import { userRoutes } from './routes/users.routes.js';
+
+export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface AppOptions {
+  /** Built web app to serve at `/`; null serves the API only. */
+  readonly webRoot?: string | null;
+  /** Pino logger settings; tests pass false. */
+  readonly logger?: boolean;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the server without listening, so tests can use `app.inject()`. */
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: deps.config.logLevel },
+    genReqId: () => uuidv4(),
+    requestIdHeader: false,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler());
+  app.setErrorHandler(errorHandler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  registerAccessControl(app, deps);
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ketatrack API',
+        version: '1',
+        description:
+          'Errors are RFC 9457 problem+json naming each bad field. Every route except health, sign-in, first-run set-up and the self-report link needs a session cookie from POST /api/v1/auth/sign-in.',
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'kt_session' } },
+      },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get(
+    '/api/openapi.json',
+    { config: { access: { public: true } }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  await app.register(healthRoutes, { deps });
+  await app.register(authRoutes, { deps, prefix: API_PREFIX });
+  await app.register(userRoutes, { deps, prefix: API_PREFIX });
+  await app.register(patientRoutes, { deps, prefix: API_PREFIX });
+  await app.register(auditRoutes, { deps, prefix: API_PREFIX });
+
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (path.startsWith('/api/') || request.method !== 'GET') {
+      return sendProblem(reply, problem(request, 404, 'http.not_found', `No route ${request.method} ${path}.`));
+    }
+    // Client-side routes of the single-page app all load the same shell.
+    if (hasWeb) return reply.type('text/html').sendFile('index.html');
+    return reply
+      .code(503)
+      .type('text/plain')
+      .send('The web app is not built. Run `npm run build:web` (npm start does this for you).');
+  });
+
+  return app;
+}

@@ -1,0 +1,105 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Problem } from '../../contracts/common.contract.js';
+import { DomainError, type DomainErrorCode, type FieldProblem } from '../../domain/errors/domain-error.js';
+
+/** The one place a domain error code becomes an HTTP status. */
+const STATUS: Readonly<Record<DomainErrorCode, number>> = {
+  'auth.unauthenticated': 401,
+  'auth.forbidden': 403,
+  'auth.invalid_credentials': 401,
+  'auth.locked': 423,
+  'auth.totp_required': 401,
+  'auth.totp_invalid': 401,
+  'setup.already_done': 409,
+  'validation.failed': 400,
+  'patient.not_found': 404,
+  'patient.mrn_taken': 409,
+  'patient.archived': 409,
+  'patient.version_conflict': 409,
+  'user.not_found': 404,
+  'user.email_taken': 409,
+  'user.last_admin': 409,
+  'record.not_found': 404,
+};
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad request',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  423: 'Locked',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function problem(
+  request: FastifyRequest,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: readonly FieldProblem[],
+): Problem {
+  return {
+    type: `urn:ketatrack:problem:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    instance: request.url.split('?')[0] ?? request.url,
+    code,
+    requestId: request.id,
+    ...(errors && errors.length > 0 ? { errors: [...errors] } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns schema failures into one entry per field: `{field, rule, message}`. */
+export function schemaProblems(validation: readonly AjvError[], context: string | undefined): FieldProblem[] {
+  return validation.map((v) => {
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const missing = typeof v.params.missingProperty === 'string' ? v.params.missingProperty : undefined;
+    const extra = typeof v.params.additionalProperty === 'string' ? v.params.additionalProperty : undefined;
+    const field = [path, missing ?? extra].filter((p) => p !== undefined && p !== '').join('.') || context || 'body';
+    const rule = extra ? 'unknown-field' : v.keyword;
+    const message = extra ? 'is not a known field' : (v.message ?? 'is invalid');
+    return { field, rule, message };
+  });
+}
+
+export function errorHandler(error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof DomainError) {
+    const status = STATUS[error.code];
+    return sendProblem(reply, problem(request, status, error.code, error.message, error.fields));
+  }
+  const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fe.validation) {
+    const fields = schemaProblems(fe.validation, fe.validationContext);
+    const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return sendProblem(reply, problem(request, 400, 'validation.failed', detail, fields));
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Fastify's own client errors (malformed JSON, body too large, bad media type, rate limit).
+    const code = fe.code ? `http.${fe.code.toLowerCase()}` : `http.${fe.statusCode}`;
+    return sendProblem(reply, problem(request, fe.statusCode, code, fe.message));
+  }
+  request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+  return sendProblem(
+    reply,
+    problem(request, 500, 'internal', `Something went wrong on our side. Quote request id ${request.id}.`),
+  );
+}

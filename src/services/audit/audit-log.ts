@@ -1,0 +1,72 @@
+import type { AuditEventDto, AuditQuery, AuditVerifyResult } from '../../contracts/audit.contract.js';
+import { auditHash, GENESIS_HASH } from '../../db/audit-hash.js';
+import { auditPage, listAuditEvents, type AuditRow } from '../../db/repositories/audit.repository.js';
+import type { Deps } from '../deps.js';
+
+function parseDetails(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+export function toAuditEventDto(r: AuditRow): AuditEventDto {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    at: r.at,
+    actorUserId: r.actor_user_id,
+    actorEmail: r.actor_email,
+    actorRole: r.actor_role,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    patientId: r.patient_id,
+    requestId: r.request_id,
+    ip: r.ip,
+    details: parseDetails(r.details),
+  };
+}
+
+export async function browseAudit(deps: Deps, q: AuditQuery): Promise<AuditEventDto[]> {
+  const rows = await listAuditEvents(deps.database.db, {
+    patientId: q.patientId,
+    actorUserId: q.userId,
+    action: q.action,
+    beforeSeq: q.beforeSeq,
+    limit: q.limit ?? 100,
+  });
+  return rows.map(toAuditEventDto);
+}
+
+/**
+ * Recomputes the whole chain from the first row and names the first row whose
+ * stored link or hash does not match: an edited, inserted or deleted row.
+ */
+export async function verifyAuditChain(
+  deps: Deps,
+  onProgress?: (checked: number) => void,
+): Promise<AuditVerifyResult> {
+  let prev = GENESIS_HASH;
+  let afterSeq = 0;
+  let checked = 0;
+  for (;;) {
+    const rows = await auditPage(deps.database.db, afterSeq, 5000);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (row.prev_hash !== prev) {
+        return { ok: false, checked, firstBrokenSeq: seq, reason: `row ${seq} does not link to the row before it (a row was removed, inserted or altered)` };
+      }
+      if (auditHash(prev, row) !== row.hash) {
+        return { ok: false, checked, firstBrokenSeq: seq, reason: `row ${seq} was altered: its contents do not match its hash` };
+      }
+      prev = row.hash;
+      afterSeq = seq;
+      checked += 1;
+    }
+    onProgress?.(checked);
+  }
+  return { ok: true, checked, firstBrokenSeq: null, reason: null };
+}

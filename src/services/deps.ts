@@ -1,0 +1,42 @@
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { Role } from '../domain/auth/permissions.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Logger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+/** Everything a service needs, passed explicitly (no ambient singletons). */
+export interface Deps {
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly log: Logger;
+}
+
+export interface Actor {
+  readonly userId: string;
+  readonly email: string;
+  readonly role: Role;
+}
+
+/** Who is acting and where the request came from; recorded on every audit event. */
+export interface RequestContext {
+  readonly actor: Actor | null;
+  readonly requestId: string | null;
+  readonly ip: string | null;
+}
+
+export const cliContext = (actor: Actor | null = null): RequestContext => ({
+  actor,
+  requestId: null,
+  ip: 'cli',
+});

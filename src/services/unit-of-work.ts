@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { appendAuditEvents } from '../db/repositories/audit.repository.js';
+import type { HashedAuditFields } from '../db/audit-hash.js';
+import { auditEvent, type AuditInput } from './audit/audit-event.js';
+import type { Deps, RequestContext } from './deps.js';
+
+export type Audit = (input: AuditInput) => void;
+
+/**
+ * One transaction per use case: the work and its audit events commit together
+ * or not at all.
+ */
+export async function inTransaction<T>(
+  deps: Deps,
+  ctx: RequestContext,
+  work: (trx: Kysely<DB>, audit: Audit) => Promise<T>,
+): Promise<T> {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const events: HashedAuditFields[] = [];
+    const result = await work(trx, (input) => events.push(auditEvent(ctx, deps.clock.now(), input)));
+    await appendAuditEvents(trx, deps.database.dialect, events);
+    return result;
+  });
+}

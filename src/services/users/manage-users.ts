@@ -1,0 +1,106 @@
+import type { CreateUserBody, UpdateUserBody, UserDto } from '../../contracts/users.contract.js';
+import { deleteSessionsOfUser } from '../../db/repositories/auth-session.repository.js';
+import {
+  countActiveAdmins,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers as listUserRows,
+  updateUser as updateUserRow,
+} from '../../db/repositories/user.repository.js';
+import { DomainError } from '../../domain/errors/domain-error.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { Deps, RequestContext } from '../deps.js';
+import { newId } from '../ids.js';
+import { inTransaction } from '../unit-of-work.js';
+import { toUserDto } from './user-dto.js';
+
+export async function listUsers(deps: Deps): Promise<UserDto[]> {
+  return (await listUserRows(deps.database.db)).map(toUserDto);
+}
+
+export async function createUser(deps: Deps, ctx: RequestContext, body: CreateUserBody): Promise<UserDto> {
+  const email = body.email.trim().toLowerCase();
+  if (await findUserByEmail(deps.database.db, email)) {
+    throw new DomainError('user.email_taken', `An account for ${email} already exists.`, [
+      { field: 'email', rule: 'unique', message: 'is already in use' },
+    ]);
+  }
+  const passwordHash = await hashPassword(body.password);
+  const nowIso = deps.clock.now().toISOString();
+  const id = newId();
+  await inTransaction(deps, ctx, async (trx, audit) => {
+    await insertUser(trx, {
+      id,
+      email,
+      display_name: body.displayName.trim(),
+      role: body.role,
+      password_hash: passwordHash,
+      totp_secret_enc: null,
+      totp_enabled: 0,
+      locked_until: null,
+      disabled_at: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+    });
+    audit({ action: 'user.create', entityType: 'user', entityId: id, details: { after: { email, role: body.role } } });
+  });
+  const row = await findUserById(deps.database.db, id);
+  if (!row) throw new Error('user vanished after insert');
+  return toUserDto(row);
+}
+
+export async function updateUser(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: UpdateUserBody,
+): Promise<UserDto> {
+  const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
+  const nowIso = deps.clock.now().toISOString();
+  await inTransaction(deps, ctx, async (trx, audit) => {
+    const user = await findUserById(trx, id);
+    if (!user) throw new DomainError('user.not_found', `No user ${id}.`);
+    const losesAdmin =
+      user.role === 'admin' &&
+      user.disabled_at === null &&
+      ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+    if (losesAdmin && (await countActiveAdmins(trx)) <= 1) {
+      throw new DomainError('user.last_admin', 'This is the last active administrator; keep at least one.', [
+        { field: body.role !== undefined ? 'role' : 'disabled', rule: 'last-admin', message: 'would leave no active administrator' },
+      ]);
+    }
+    const disabledAt =
+      body.disabled === undefined ? user.disabled_at : body.disabled ? (user.disabled_at ?? nowIso) : null;
+    await updateUserRow(trx, id, {
+      display_name: body.displayName?.trim() ?? user.display_name,
+      role: body.role ?? user.role,
+      disabled_at: disabledAt,
+      ...(body.unlock ? { locked_until: null, failed_signins: 0 } : {}),
+      ...(passwordHash ? { password_hash: passwordHash } : {}),
+      updated_at: nowIso,
+    });
+    // A role change, a disable or a new password ends the user's open sessions.
+    if (body.role !== undefined || body.disabled === true || passwordHash) {
+      await deleteSessionsOfUser(trx, id);
+    }
+    audit({
+      action: 'user.update',
+      entityType: 'user',
+      entityId: id,
+      details: {
+        before: { role: user.role, disabled: user.disabled_at !== null, displayName: user.display_name },
+        after: {
+          role: body.role ?? user.role,
+          disabled: disabledAt !== null,
+          displayName: body.displayName ?? user.display_name,
+          passwordReset: passwordHash !== undefined,
+          unlocked: body.unlock === true,
+        },
+      },
+    });
+  });
+  const row = await findUserById(deps.database.db, id);
+  if (!row) throw new DomainError('user.not_found', `No user ${id}.`);
+  return toUserDto(row);
+}
