@@ -7,9 +7,19 @@ import { problem, sendProblem } from '../http/errors.js';
 /** Every API route declares exactly one of these in `config.access`. */
 export type Access = { readonly public: true } | { readonly permission: Permission };
 
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access | undefined;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route with its declared access, for the route-permission test and docs. */
+    registeredRoutes: RegisteredRoute[];
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -37,9 +47,13 @@ export function registerAccessControl(app: FastifyInstance, deps: Deps): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
 
+  app.decorate('registeredRoutes', []);
   app.addHook('onRoute', (route: RouteOptions) => {
     if (needsDeclaredAccess(route.url) && route.config?.access === undefined) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
+    }
+    for (const method of [route.method].flat()) {
+      app.registeredRoutes.push({ method, url: route.url, access: route.config?.access });
     }
   });
 

@@ -1,0 +1,56 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Dialect } from '../../src/db/database.js';
+import { ROLES, type Role } from '../../src/domain/auth/permissions.js';
+import { buildApp } from '../../src/server/app.js';
+import { cliContext, type Deps } from '../../src/services/deps.js';
+import { createUser } from '../../src/services/users/manage-users.js';
+import { openTestDatabase, TestClock, testDeps, type TestDatabase } from './test-deps.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface TestApi {
+  app: FastifyInstance;
+  deps: Deps;
+  clock: TestClock;
+  /** Session cookie header for a seeded user of each role. */
+  cookies: Record<Role, string>;
+  userIds: Record<Role, string>;
+  as(role: Role | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export function sessionCookie(res: LightMyRequestResponse): string {
+  const c = res.cookies.find((x) => x.name === 'kt_session');
+  if (!c) throw new Error(`no session cookie (status ${res.statusCode}: ${res.body})`);
+  return `kt_session=${c.value}`;
+}
+
+/** An app on a fresh database with one signed-in user per role. */
+export async function startTestApi(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApi> {
+  const tdb: TestDatabase = await openTestDatabase(dialect);
+  const clock = new TestClock(new Date());
+  const deps = testDeps(tdb.database, clock, env);
+  const app = await buildApp(deps, { logger: false, webRoot: null });
+  const cookies = {} as Record<Role, string>;
+  const userIds = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    const email = `${role}@test.invalid`;
+    const user = await createUser(deps, cliContext(), { email, role, displayName: `Test ${role}`, password: PASSWORD });
+    userIds[role] = user.id;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: PASSWORD } });
+    cookies[role] = sessionCookie(res);
+  }
+  return {
+    app,
+    deps,
+    clock,
+    cookies,
+    userIds,
+    as: (role, opts) =>
+      app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(role ? { cookie: cookies[role] } : {}) } }),
+    close: async () => {
+      await app.close();
+      await tdb.drop();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { migrateToLatest, openDatabase, type Database, type Dialect } from '../../src/db/database.js';
+import type { Clock, Deps } from '../../src/services/deps.js';
+
+export const TEST_SECRET_KEY = 'a'.repeat(64);
+
+export function tempDir(prefix = 'kt-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Dialects this run can test: SQLite always, PostgreSQL when its server answered. */
+export function dialects(): Dialect[] {
+  return inject('pgUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export interface TestDatabase {
+  database: Database;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database: a temp SQLite file, or a new PostgreSQL schema. */
+export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const database = openDatabase({ sqlitePath: join(tempDir(), 'test.sqlite') });
+    await migrateToLatest(database);
+    return { database, drop: () => database.close() };
+  }
+  const url = inject('pgUrl');
+  if (!url) throw new Error('PostgreSQL not available');
+  const schema = `kt_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const database = openDatabase({ databaseUrl: url, pgSchema: schema, pgPoolSize: 4 });
+  await migrateToLatest(database);
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+export class TestClock implements Clock {
+  constructor(private current: Date = new Date('2026-11-27T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export function testDeps(database: Database, clock: Clock = new TestClock(), env: Record<string, string> = {}): Deps {
+  const config = loadConfig({ KETATRACK_DATA_DIR: tempDir(), KETATRACK_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'silent', ...env });
+  const log = { info: () => {}, warn: () => {}, error: () => {} };
+  return { database, clock, config, log };
+}

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { createPgSchema } from '../helpers/pg-schema.js';
+import { dialects, tempDir } from '../helpers/test-deps.js';
+
+describe.each(dialects())('ketatrack CLI on %s', (dialect) => {
+  it('creates users from stdin, then `audit verify` passes and, after one row is edited, fails naming it', async () => {
+    const dataDir = tempDir();
+    const pgSchema = dialect === 'postgres' ? await createPgSchema(inject('pgUrl')!) : null;
+    const env = { KETATRACK_DATA_DIR: dataDir, DATABASE_URL: pgSchema?.url ?? '' };
+    try {
+      const migrate = runCli(['migrate'], env);
+      expect(migrate.status, migrate.stderr).toBe(0);
+      expect(migrate.stdout).toContain('applied: 202611271400_create-core');
+
+      const created = runCli(['users', 'create', '--email', 'Nurse@Clinic.test', '--role', 'nurse'], env, 'a very good password\n');
+      expect(created.status, created.stderr).toBe(0);
+      expect(created.stdout).toMatch(/created nurse nurse@clinic\.test/);
+      expect(runCli(['users', 'create', '--email', 'x@clinic.test', '--role', 'nurse'], env, 'short\n').status).toBe(2);
+      expect(runCli(['users', 'create', '--email', 'x@clinic.test', '--role', 'pilot'], env, 'a very good password\n').status).toBe(2);
+      runCli(['users', 'create', '--email', 'doc@clinic.test', '--role', 'clinician'], env, 'a very good password\n');
+      runCli(['users', 'create', '--email', 'r@clinic.test', '--role', 'researcher'], env, 'a very good password\n');
+      const list = runCli(['users', 'list'], env);
+      expect(list.stdout.trim().split('\n')).toHaveLength(3);
+
+      const ok = runCli(['audit', 'verify'], env);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('audit log intact: 3 events checked');
+
+      // Tamper with the second row directly in the database, past the append-only trigger.
+      if (pgSchema) {
+        const client = new pg.Client({ connectionString: pgSchema.url });
+        await client.connect();
+        await client.query('alter table audit_events disable trigger audit_events_no_change');
+        await client.query("update audit_events set actor_email = 'mallory@evil.test' where seq = 2");
+        await client.end();
+      } else {
+        const db = new BetterSqlite3(join(dataDir, 'ketatrack.sqlite'));
+        db.exec('drop trigger audit_events_no_update');
+        db.prepare("update audit_events set actor_email = 'mallory@evil.test' where seq = 2").run();
+        db.close();
+      }
+      const broken = runCli(['audit', 'verify'], env);
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toContain('BROKEN at seq 2');
+    } finally {
+      await pgSchema?.drop();
+    }
+  });
+});
+
+describe('ketatrack CLI (SQLite only)', () => {
+  it('backs up the SQLite database online to a file that opens and holds the data', () => {
+    const dataDir = tempDir();
+    const env = { KETATRACK_DATA_DIR: dataDir, DATABASE_URL: '' };
+    runCli(['users', 'create', '--email', 'a@clinic.test', '--role', 'admin'], env, 'a very good password\n');
+    const target = join(tempDir(), 'backup.sqlite');
+    const res = runCli(['backup', target], env);
+    expect(res.status, res.stderr).toBe(0);
+    const copy = new BetterSqlite3(target, { readonly: true });
+    expect(copy.prepare('select email from users').all()).toEqual([{ email: 'a@clinic.test' }]);
+    copy.close();
+  });
+
+  it('builds a synthetic demo clinic in its own directory with one account per role', () => {
+    const dir = join(tempDir(), 'demo');
+    const res = runCli(['demo', '--data-dir', dir, '--patients', '30', '--no-serve'], {});
+    expect(res.status, res.stderr).toBe(0);
+    for (const role of ['admin', 'clinician', 'nurse', 'researcher']) {
+      expect(res.stdout).toMatch(new RegExp(`${role}\\s+${role}@demo\\.ketatrack\\.invalid\\s+\\S{12,}`));
+    }
+    const db = new BetterSqlite3(join(dir, 'ketatrack.sqlite'), { readonly: true });
+    const patients = db.prepare('select mrn, notes from patients').all() as { mrn: string; notes: string }[];
+    db.close();
+    expect(patients).toHaveLength(30);
+    expect(patients.every((p) => p.mrn.startsWith('SYN-') && p.notes.includes('SYNTHETIC'))).toBe(true);
+    // It refuses to overwrite a directory that is not a demo.
+    const notDemo = runCli(['demo', '--data-dir', tempDir(), '--no-serve'], {});
+    expect(notDemo.status).toBe(2);
+  });
+
+  it('reports every configuration error at once', () => {
+    const res = runCli(['migrate'], { PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('PORT must be a whole number');
+    expect(res.stderr).toContain('LOG_LEVEL must be one of');
+    expect(res.stderr).toContain('DATABASE_URL must start with postgres://');
+  });
+});
