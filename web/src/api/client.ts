@@ -1,0 +1,42 @@
+import type { Problem } from '../../../src/contracts/common.contract.js';
+
+/** An API failure carrying the server's problem+json, with field errors for forms. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) out[e.field] ??= e.message;
+    return out;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH';
+
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const problem = (data as Problem | undefined) ?? { type: 'about:blank', title: res.statusText, status: res.status };
+    if (res.status === 401 && !path.startsWith('/auth/sign-in')) {
+      window.dispatchEvent(new CustomEvent('ketatrack:signed-out'));
+    }
+    throw new ApiError(problem);
+  }
+  return data as T;
+}
+
+export const apiGet = <T,>(path: string) => api<T>('GET', path);
+export const apiPost = <T,>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const apiPatch = <T,>(path: string, body: unknown) => api<T>('PATCH', path, body);

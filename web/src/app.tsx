@@ -1,0 +1,32 @@
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { Layout } from './components/layout.js';
+import { AccountPage } from './features/account/account-page.js';
+import { AuditPage } from './features/audit/audit-page.js';
+import { FirstRunPage } from './features/auth/first-run-page.js';
+import { useSession } from './features/auth/session.js';
+import { SignInPage } from './features/auth/sign-in-page.js';
+import { PatientCreatePage } from './features/patients/patient-create-page.js';
+import { PatientListPage } from './features/patients/patient-list-page.js';
+import { PatientPage } from './features/patients/patient-page.js';
+import { UsersPage } from './features/users/users-page.js';
+
+export function App() {
+  const { state, can } = useSession();
+  if (state.status === 'loading') return <p className="page" aria-busy="true">Loading…</p>;
+  if (state.status === 'needs-setup') return <FirstRunPage />;
+  if (state.status === 'signed-out') return <SignInPage />;
+  const home = can('patients.read') ? '/patients' : can('users.manage') ? '/users' : '/account';
+  return (
+    <Layout>
+      <Routes>
+        {can('patients.read') && <Route path="/patients" element={<PatientListPage />} />}
+        {can('patients.write') && <Route path="/patients/new" element={<PatientCreatePage />} />}
+        {can('patients.read') && <Route path="/patients/:id" element={<PatientPage />} />}
+        {can('users.manage') && <Route path="/users" element={<UsersPage />} />}
+        {can('audit.read') && <Route path="/audit" element={<AuditPage />} />}
+        <Route path="/account" element={<AccountPage />} />
+        <Route path="*" element={<Navigate to={home} replace />} />
+      </Routes>
+    </Layout>
+  );
+}
