@@ -3,8 +3,14 @@ import { migrateToLatest, openDatabase, sqlitePathFor } from '../db/database.js'
 import { systemClock, type Deps } from '../services/deps.js';
 
 /** The CLI builds the same dependencies as the server. */
-export async function openCliDeps(config: Config, opts: { migrate?: boolean } = {}): Promise<Deps & { close(): Promise<void> }> {
-  const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePathFor(config.dataDir) });
+export async function openCliDeps(
+  config: Config,
+  opts: { migrate?: boolean } = {},
+): Promise<Deps & { close(): Promise<void> }> {
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: sqlitePathFor(config.dataDir),
+  });
   if (opts.migrate !== false) await migrateToLatest(database);
   const log = {
     info: () => {},

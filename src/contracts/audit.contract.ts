@@ -22,7 +22,9 @@ export const AuditQuery = Type.Object({
   patientId: Type.Optional(Type.String({ maxLength: 64 })),
   userId: Type.Optional(Type.String({ maxLength: 64 })),
   action: Type.Optional(Type.String({ maxLength: 64 })),
-  beforeSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'page: events older than this' })),
+  beforeSeq: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'page: events older than this' }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 });
 export type AuditQuery = Static<typeof AuditQuery>;

@@ -12,7 +12,8 @@ const Mrn = Type.String({
   description: 'Medical record number: letters, digits and . _ / -',
 });
 const Sex = Type.Enum([...SEXES]);
-const OptionalText = (max: number) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
+const OptionalText = (max: number) =>
+  Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
 
 export const PatientSummary = Type.Object({
   id: Type.String(),
@@ -50,7 +51,10 @@ export type PatientDto = Static<typeof PatientDto>;
 
 export const PatientListQuery = Type.Object({
   q: Type.Optional(
-    Type.String({ maxLength: 100, description: 'name words, MRN prefix, or date of birth YYYY-MM-DD' }),
+    Type.String({
+      maxLength: 100,
+      description: 'name words, MRN prefix, or date of birth YYYY-MM-DD',
+    }),
   ),
   includeArchived: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationResultSet,
+} from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -70,7 +77,10 @@ export async function migrateToLatest(database: Database): Promise<MigrationResu
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
   });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
+  if (result.error)
+    throw result.error instanceof Error
+      ? result.error
+      : new Error(`migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }
 

@@ -81,13 +81,21 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
   }
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/') || request.method !== 'GET') {
-      return sendProblem(reply, problem(request, 404, 'http.not_found', `No route ${request.method} ${path}.`));
+      return sendProblem(
+        reply,
+        problem(request, 404, 'http.not_found', `No route ${request.method} ${path}.`),
+      );
     }
     // Client-side routes of the single-page app all load the same shell.
     if (hasWeb) return reply.type('text/html').sendFile('index.html');

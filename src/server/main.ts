@@ -6,7 +6,10 @@ import { buildApp } from './app.js';
 /** Opens the database, migrates, and serves until SIGINT/SIGTERM. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
-  const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: sqlitePathFor(config.dataDir) });
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: sqlitePathFor(config.dataDir),
+  });
   await migrateToLatest(database);
   const placeholderLog = { info: () => {}, warn: () => {}, error: () => {} };
   const deps = { database, clock: systemClock, config, log: placeholderLog };
@@ -14,7 +17,9 @@ export async function serve(): Promise<void> {
   Object.assign(deps, { log: app.log });
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  app.log.info(`ketatrack on http://${shown}:${config.port} using ${database.dialect} at ${database.location}`);
+  app.log.info(
+    `ketatrack on http://${shown}:${config.port} using ${database.dialect} at ${database.location}`,
+  );
   const stop = async (): Promise<void> => {
     await app.close();
     await database.close();

@@ -18,7 +18,9 @@ export async function inTransaction<T>(
 ): Promise<T> {
   return deps.database.db.transaction().execute(async (trx) => {
     const events: HashedAuditFields[] = [];
-    const result = await work(trx, (input) => events.push(auditEvent(ctx, deps.clock.now(), input)));
+    const result = await work(trx, (input) =>
+      events.push(auditEvent(ctx, deps.clock.now(), input)),
+    );
     await appendAuditEvents(trx, deps.database.dialect, events);
     return result;
   });

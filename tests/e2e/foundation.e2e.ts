@@ -1,3 +1,4 @@
+import '../helpers/provided-context.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,7 +14,7 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
 
   beforeAll(async () => {
     server = await startServer({ KETATRACK_DATA_DIR: tempDir(), DATABASE_URL: '' });
-    browser = await launchChromium(chromiumPath!);
+    browser = await launchChromium(chromiumPath ?? '');
   });
   afterAll(async () => {
     await browser?.close();
@@ -32,7 +33,9 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
     await page.goto(server.url);
 
     // First visitor creates the administrator.
-    await expect.poll(() => page.getByRole('heading', { name: 'Welcome to ketatrack' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Welcome to ketatrack' }).isVisible())
+      .toBe(true);
     await page.getByTestId('setup-name').fill('Ada Admin');
     await page.getByTestId('setup-email').fill('admin@clinic.test');
     await page.getByTestId('setup-password').fill('admin password 123');
@@ -60,14 +63,18 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
     await page.getByTestId('patient-sex').selectOption('female');
     await page.getByTestId('patient-weight').fill('64.5');
     await page.getByTestId('patient-save').click();
-    await expect.poll(() => page.getByTestId('patient-name').textContent()).toContain('Lindqvist, Maja');
+    await expect
+      .poll(() => page.getByTestId('patient-name').textContent())
+      .toContain('Lindqvist, Maja');
     expect(await page.getByTestId('patient-mrn-value').textContent()).toBe('E2E-0001');
 
     // Back at the list, a search finds the patient by part of the name and by MRN.
     await page.getByRole('link', { name: 'Patients' }).first().click();
     await page.getByTestId('patient-search').fill('lindq');
     await expect.poll(() => page.getByTestId('patient-count').textContent()).toBe('1 patient');
-    await expect.poll(() => page.getByTestId('patient-table').textContent()).toContain('Lindqvist, Maja');
+    await expect
+      .poll(() => page.getByTestId('patient-table').textContent())
+      .toContain('Lindqvist, Maja');
     await page.getByTestId('patient-search').fill('nobody-by-this-name');
     await expect.poll(() => page.getByTestId('patient-count').textContent()).toBe('0 patients');
     await page.getByTestId('patient-search').fill('E2E-0001');
@@ -82,17 +89,21 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
   });
 
   it('shows a tablet-sized patient list usable from the keyboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 800, height: 1280 }, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 800, height: 1280 },
+      hasTouch: true,
+    });
     const page = await context.newPage();
     await page.goto(server.url);
     await signIn(page, 'nurse@clinic.test', 'nurse password 123');
     await page.getByRole('heading', { name: 'Patients' }).waitFor();
     // Every form control on the page has an accessible name.
-    const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select, textarea, button')].filter((el) => {
-        const e = el as HTMLInputElement;
-        return !(e.labels?.length || e.getAttribute('aria-label') || e.textContent?.trim());
-      }).length,
+    const unlabelled = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('input, select, textarea, button')].filter((el) => {
+          const e = el as HTMLInputElement;
+          return !(e.labels?.length || e.getAttribute('aria-label') || e.textContent?.trim());
+        }).length,
     );
     expect(unlabelled).toBe(0);
     await page.keyboard.press('Tab');

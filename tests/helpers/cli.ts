@@ -29,13 +29,17 @@ export function freePort(): Promise<number> {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** Starts `ketatrack serve` and waits until /healthz answers. */
-export async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+export async function startServer(
+  env: Record<string, string>,
+): Promise<{ proc: ChildProcess; url: string }> {
   const port = await freePort();
   const proc = spawn(process.execPath, [BIN, 'serve'], {
     cwd: ROOT,

@@ -3,14 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import './provided-context.js';
 
 export const CHROMIUM_PATH = process.env.KETATRACK_CHROMIUM ?? '/usr/bin/chromium';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    chromiumPath: string | null;
-  }
-}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -26,7 +26,10 @@ export function sessionCookie(res: LightMyRequestResponse): string {
 }
 
 /** An app on a fresh database with one signed-in user per role. */
-export async function startTestApi(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+): Promise<TestApi> {
   const tdb: TestDatabase = await openTestDatabase(dialect);
   const clock = new TestClock(new Date());
   const deps = testDeps(tdb.database, clock, env);
@@ -35,9 +38,18 @@ export async function startTestApi(dialect: Dialect, env: Record<string, string>
   const userIds = {} as Record<Role, string>;
   for (const role of ROLES) {
     const email = `${role}@test.invalid`;
-    const user = await createUser(deps, cliContext(), { email, role, displayName: `Test ${role}`, password: PASSWORD });
+    const user = await createUser(deps, cliContext(), {
+      email,
+      role,
+      displayName: `Test ${role}`,
+      password: PASSWORD,
+    });
     userIds[role] = user.id;
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: PASSWORD } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { email, password: PASSWORD },
+    });
     cookies[role] = sessionCookie(res);
   }
   return {
@@ -47,7 +59,10 @@ export async function startTestApi(dialect: Dialect, env: Record<string, string>
     cookies,
     userIds,
     as: (role, opts) =>
-      app.inject({ ...opts, headers: { ...(opts.headers ?? {}), ...(role ? { cookie: cookies[role] } : {}) } }),
+      app.inject({
+        ...opts,
+        headers: { ...(opts.headers ?? {}), ...(role ? { cookie: cookies[role] } : {}) },
+      }),
     close: async () => {
       await app.close();
       await tdb.drop();

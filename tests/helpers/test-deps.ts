@@ -1,10 +1,16 @@
+import './provided-context.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { migrateToLatest, openDatabase, type Database, type Dialect } from '../../src/db/database.js';
+import {
+  migrateToLatest,
+  openDatabase,
+  type Database,
+  type Dialect,
+} from '../../src/db/database.js';
 import type { Clock, Deps } from '../../src/services/deps.js';
 
 export const TEST_SECRET_KEY = 'a'.repeat(64);
@@ -61,8 +67,17 @@ export class TestClock implements Clock {
   }
 }
 
-export function testDeps(database: Database, clock: Clock = new TestClock(), env: Record<string, string> = {}): Deps {
-  const config = loadConfig({ KETATRACK_DATA_DIR: tempDir(), KETATRACK_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'silent', ...env });
+export function testDeps(
+  database: Database,
+  clock: Clock = new TestClock(),
+  env: Record<string, string> = {},
+): Deps {
+  const config = loadConfig({
+    KETATRACK_DATA_DIR: tempDir(),
+    KETATRACK_SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const log = { info: () => {}, warn: () => {}, error: () => {} };
   return { database, clock, config, log };
 }

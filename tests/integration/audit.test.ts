@@ -12,7 +12,13 @@ describe.each(dialects())('audit log on %s', (dialect) => {
       await api.as('nurse', {
         method: 'POST',
         url: '/api/v1/patients',
-        payload: { mrn: `AUD-${i}`, familyName: 'Chain', givenName: `P${i}`, dateOfBirth: '1970-01-01', sex: 'unknown' },
+        payload: {
+          mrn: `AUD-${i}`,
+          familyName: 'Chain',
+          givenName: `P${i}`,
+          dateOfBirth: '1970-01-01',
+          sex: 'unknown',
+        },
       });
     }
   });
@@ -27,32 +33,57 @@ describe.each(dialects())('audit log on %s', (dialect) => {
   });
 
   it('refuses updates and deletes at the database level', async () => {
-    await expect(sql`update audit_events set action = 'x' where seq = 1`.execute(db())).rejects.toThrow(/append-only/);
-    await expect(sql`delete from audit_events where seq = 1`.execute(db())).rejects.toThrow(/append-only/);
+    await expect(
+      sql`update audit_events set action = 'x' where seq = 1`.execute(db()),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_events where seq = 1`.execute(db())).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('lets admins browse by patient or user, newest first', async () => {
-    const patient = await db().selectFrom('patients').select('id').where('mrn', '=', 'AUD-2').executeTakeFirstOrThrow();
+    const patient = await db()
+      .selectFrom('patients')
+      .select('id')
+      .where('mrn', '=', 'AUD-2')
+      .executeTakeFirstOrThrow();
     const byPatient = await api.as('admin', { url: `/api/v1/audit?patientId=${patient.id}` });
     expect(byPatient.statusCode).toBe(200);
     const events = byPatient.json().events;
     expect(events.map((e: { action: string }) => e.action)).toEqual(['patient.create']);
-    expect(events[0]).toMatchObject({ patientId: patient.id, actorRole: 'nurse', actorUserId: api.userIds.nurse });
-    const byUser = (await api.as('admin', { url: `/api/v1/audit?userId=${api.userIds.nurse}&limit=3` })).json().events;
+    expect(events[0]).toMatchObject({
+      patientId: patient.id,
+      actorRole: 'nurse',
+      actorUserId: api.userIds.nurse,
+    });
+    const byUser = (
+      await api.as('admin', { url: `/api/v1/audit?userId=${api.userIds.nurse}&limit=3` })
+    ).json().events;
     expect(byUser).toHaveLength(3);
     expect(byUser[0].seq).toBeGreaterThan(byUser[1].seq);
     expect((await api.as('clinician', { url: '/api/v1/audit' })).statusCode).toBe(403);
   });
 
   it('names the first altered row when someone edits the log behind the triggers', async () => {
-    const target = await db().selectFrom('audit_events').select('seq').where('action', '=', 'patient.create').orderBy('seq').offset(2).limit(1).executeTakeFirstOrThrow();
+    const target = await db()
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('action', '=', 'patient.create')
+      .orderBy('seq')
+      .offset(2)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     if (dialect === 'postgres') {
       await sql`alter table audit_events disable trigger audit_events_no_change`.execute(db());
-      await sql`update audit_events set details = '{"forged":true}' where seq = ${target.seq}`.execute(db());
+      await sql`update audit_events set details = '{"forged":true}' where seq = ${target.seq}`.execute(
+        db(),
+      );
       await sql`alter table audit_events enable trigger audit_events_no_change`.execute(db());
     } else {
       await sql`drop trigger audit_events_no_update`.execute(db());
-      await sql`update audit_events set details = '{"forged":true}' where seq = ${target.seq}`.execute(db());
+      await sql`update audit_events set details = '{"forged":true}' where seq = ${target.seq}`.execute(
+        db(),
+      );
     }
     const result = await verifyAuditChain(api.deps);
     expect(result.ok).toBe(false);

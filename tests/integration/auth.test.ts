@@ -11,7 +11,11 @@ describe.each(dialects())('first-run set-up on %s', (dialect) => {
     const app = await buildApp(deps, { logger: false, webRoot: null });
     try {
       expect((await app.inject({ url: '/api/v1/setup' })).json()).toEqual({ needsSetup: true });
-      const body = (email: string) => ({ email, displayName: 'First Admin', password: 'a long enough password' });
+      const body = (email: string) => ({
+        email,
+        displayName: 'First Admin',
+        password: 'a long enough password',
+      });
       const results = await Promise.all([
         app.inject({ method: 'POST', url: '/api/v1/setup', payload: body('one@clinic.test') }),
         app.inject({ method: 'POST', url: '/api/v1/setup', payload: body('two@clinic.test') }),
@@ -23,7 +27,11 @@ describe.each(dialects())('first-run set-up on %s', (dialect) => {
       expect(users).toHaveLength(1);
       expect(users[0]!.role).toBe('admin');
       expect((await app.inject({ url: '/api/v1/setup' })).json()).toEqual({ needsSetup: false });
-      const again = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: body('late@clinic.test') });
+      const again = await app.inject({
+        method: 'POST',
+        url: '/api/v1/setup',
+        payload: body('late@clinic.test'),
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json().code).toBe('setup.already_done');
     } finally {
@@ -45,7 +53,11 @@ describe.each(dialects())('sign-in on %s', (dialect) => {
   afterAll(async () => api.close());
 
   const signIn = (email: string, password: string, totpCode?: string) =>
-    api.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password, ...(totpCode ? { totpCode } : {}) } });
+    api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { email, password, ...(totpCode ? { totpCode } : {}) },
+    });
 
   it('sets an HttpOnly, SameSite=Strict cookie and never stores the token itself', async () => {
     const res = await signIn('nurse@test.invalid', PASSWORD);
@@ -83,51 +95,97 @@ describe.each(dialects())('sign-in on %s', (dialect) => {
     expect(right.json().code).toBe('auth.locked');
     api.clock.advance(16 * 60_000);
     expect((await signIn('clinician@test.invalid', PASSWORD)).statusCode).toBe(200);
-    const actions = await api.deps.database.db.selectFrom('audit_events').select('action').where('entity_id', '=', api.userIds.clinician).execute();
+    const actions = await api.deps.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', api.userIds.clinician)
+      .execute();
     expect(actions.map((a) => a.action)).toContain('auth.locked');
   });
 
   it('signs out, after which the cookie no longer works', async () => {
     const cookie = sessionCookie(await signIn('nurse@test.invalid', PASSWORD));
-    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(200);
+    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(
+      200,
+    );
     await api.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie } });
-    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('expires idle sessions', async () => {
     const cookie = sessionCookie(await signIn('nurse@test.invalid', PASSWORD));
     api.clock.advance(61 * 60_000);
-    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('supports an optional TOTP second factor', async () => {
     const cookie = sessionCookie(await signIn('researcher@test.invalid', PASSWORD));
-    const setup = await api.app.inject({ method: 'POST', url: '/api/v1/auth/totp/setup', headers: { cookie } });
+    const setup = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/totp/setup',
+      headers: { cookie },
+    });
     const { secret, qrSvg, otpauthUri } = setup.json();
     expect(qrSvg).toContain('<svg');
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+    const totp = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(secret),
+      digits: 6,
+      period: 30,
+    });
     const code = () => totp.generate({ timestamp: api.clock.now().getTime() });
-    const bad = await api.app.inject({ method: 'POST', url: '/api/v1/auth/totp/enable', headers: { cookie }, payload: { code: code() === '000000' ? '111111' : '000000' } });
+    const bad = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/totp/enable',
+      headers: { cookie },
+      payload: { code: code() === '000000' ? '111111' : '000000' },
+    });
     expect(bad.statusCode).toBe(401);
-    const ok = await api.app.inject({ method: 'POST', url: '/api/v1/auth/totp/enable', headers: { cookie }, payload: { code: code() } });
+    const ok = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/totp/enable',
+      headers: { cookie },
+      payload: { code: code() },
+    });
     expect(ok.statusCode).toBe(200);
     const noCode = await signIn('researcher@test.invalid', PASSWORD);
     expect(noCode.json().code).toBe('auth.totp_required');
     expect((await signIn('researcher@test.invalid', PASSWORD, code())).statusCode).toBe(200);
-    const stored = await api.deps.database.db.selectFrom('users').select('totp_secret_enc').where('id', '=', api.userIds.researcher).executeTakeFirstOrThrow();
+    const stored = await api.deps.database.db
+      .selectFrom('users')
+      .select('totp_secret_enc')
+      .where('id', '=', api.userIds.researcher)
+      .executeTakeFirstOrThrow();
     expect(stored.totp_secret_enc).not.toContain(secret);
   });
 
   it('ends other sessions when a user changes their password, and requires the current one', async () => {
     const a = sessionCookie(await signIn('nurse@test.invalid', PASSWORD));
     const b = sessionCookie(await signIn('nurse@test.invalid', PASSWORD));
-    const wrong = await api.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie: a }, payload: { currentPassword: 'nope', newPassword: 'another long password' } });
+    const wrong = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: a },
+      payload: { currentPassword: 'nope', newPassword: 'another long password' },
+    });
     expect(wrong.json().errors[0]).toMatchObject({ field: 'currentPassword' });
-    const res = await api.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie: a }, payload: { currentPassword: PASSWORD, newPassword: 'another long password' } });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: a },
+      payload: { currentPassword: PASSWORD, newPassword: 'another long password' },
+    });
     expect(res.statusCode).toBe(200);
-    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie: a } })).statusCode).toBe(200);
-    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie: b } })).statusCode).toBe(401);
+    expect(
+      (await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie: a } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie: b } })).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -139,16 +197,50 @@ describe.each(dialects())('user management on %s', (dialect) => {
   afterAll(async () => api.close());
 
   it('lets an admin create, change and disable accounts, never removing the last admin', async () => {
-    const created = await api.as('admin', { method: 'POST', url: '/api/v1/users', payload: { email: 'New.Nurse@Clinic.test', displayName: 'New Nurse', role: 'nurse', password: 'a long enough password' } });
+    const created = await api.as('admin', {
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: {
+        email: 'New.Nurse@Clinic.test',
+        displayName: 'New Nurse',
+        role: 'nurse',
+        password: 'a long enough password',
+      },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ email: 'new.nurse@clinic.test', role: 'nurse' });
-    const dup = await api.as('admin', { method: 'POST', url: '/api/v1/users', payload: { email: 'new.nurse@clinic.test', displayName: 'X', role: 'nurse', password: 'a long enough password' } });
+    const dup = await api.as('admin', {
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: {
+        email: 'new.nurse@clinic.test',
+        displayName: 'X',
+        role: 'nurse',
+        password: 'a long enough password',
+      },
+    });
     expect(dup.statusCode).toBe(409);
-    const cookie = sessionCookie(await api.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'new.nurse@clinic.test', password: 'a long enough password' } }));
-    const disabled = await api.as('admin', { method: 'PATCH', url: `/api/v1/users/${created.json().id}`, payload: { disabled: true } });
+    const cookie = sessionCookie(
+      await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: 'new.nurse@clinic.test', password: 'a long enough password' },
+      }),
+    );
+    const disabled = await api.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/users/${created.json().id}`,
+      payload: { disabled: true },
+    });
     expect(disabled.json().disabled).toBe(true);
-    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
-    const demote = await api.as('admin', { method: 'PATCH', url: `/api/v1/users/${api.userIds.admin}`, payload: { role: 'nurse' } });
+    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(
+      401,
+    );
+    const demote = await api.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/users/${api.userIds.admin}`,
+      payload: { role: 'nurse' },
+    });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().code).toBe('user.last_admin');
   });
@@ -162,7 +254,11 @@ describe('the sign-in rate limit', () => {
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'x@y.z', password: 'whatever' } });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/sign-in',
+          payload: { email: 'x@y.z', password: 'whatever' },
+        });
         codes.push(res.statusCode);
       }
       expect(codes).toEqual([401, 401, 401, 429, 429]);

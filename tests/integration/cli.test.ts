@@ -16,13 +16,34 @@ describe.each(dialects())('ketatrack CLI on %s', (dialect) => {
       expect(migrate.status, migrate.stderr).toBe(0);
       expect(migrate.stdout).toContain('applied: 202611271400_create-core');
 
-      const created = runCli(['users', 'create', '--email', 'Nurse@Clinic.test', '--role', 'nurse'], env, 'a very good password\n');
+      const created = runCli(
+        ['users', 'create', '--email', 'Nurse@Clinic.test', '--role', 'nurse'],
+        env,
+        'a very good password\n',
+      );
       expect(created.status, created.stderr).toBe(0);
       expect(created.stdout).toMatch(/created nurse nurse@clinic\.test/);
-      expect(runCli(['users', 'create', '--email', 'x@clinic.test', '--role', 'nurse'], env, 'short\n').status).toBe(2);
-      expect(runCli(['users', 'create', '--email', 'x@clinic.test', '--role', 'pilot'], env, 'a very good password\n').status).toBe(2);
-      runCli(['users', 'create', '--email', 'doc@clinic.test', '--role', 'clinician'], env, 'a very good password\n');
-      runCli(['users', 'create', '--email', 'r@clinic.test', '--role', 'researcher'], env, 'a very good password\n');
+      expect(
+        runCli(['users', 'create', '--email', 'x@clinic.test', '--role', 'nurse'], env, 'short\n')
+          .status,
+      ).toBe(2);
+      expect(
+        runCli(
+          ['users', 'create', '--email', 'x@clinic.test', '--role', 'pilot'],
+          env,
+          'a very good password\n',
+        ).status,
+      ).toBe(2);
+      runCli(
+        ['users', 'create', '--email', 'doc@clinic.test', '--role', 'clinician'],
+        env,
+        'a very good password\n',
+      );
+      runCli(
+        ['users', 'create', '--email', 'r@clinic.test', '--role', 'researcher'],
+        env,
+        'a very good password\n',
+      );
       const list = runCli(['users', 'list'], env);
       expect(list.stdout.trim().split('\n')).toHaveLength(3);
 
@@ -35,7 +56,9 @@ describe.each(dialects())('ketatrack CLI on %s', (dialect) => {
         const client = new pg.Client({ connectionString: pgSchema.url });
         await client.connect();
         await client.query('alter table audit_events disable trigger audit_events_no_change');
-        await client.query("update audit_events set actor_email = 'mallory@evil.test' where seq = 2");
+        await client.query(
+          "update audit_events set actor_email = 'mallory@evil.test' where seq = 2",
+        );
         await client.end();
       } else {
         const db = new BetterSqlite3(join(dataDir, 'ketatrack.sqlite'));
@@ -56,7 +79,11 @@ describe('ketatrack CLI (SQLite only)', () => {
   it('backs up the SQLite database online to a file that opens and holds the data', () => {
     const dataDir = tempDir();
     const env = { KETATRACK_DATA_DIR: dataDir, DATABASE_URL: '' };
-    runCli(['users', 'create', '--email', 'a@clinic.test', '--role', 'admin'], env, 'a very good password\n');
+    runCli(
+      ['users', 'create', '--email', 'a@clinic.test', '--role', 'admin'],
+      env,
+      'a very good password\n',
+    );
     const target = join(tempDir(), 'backup.sqlite');
     const res = runCli(['backup', target], env);
     expect(res.status, res.stderr).toBe(0);
@@ -70,13 +97,20 @@ describe('ketatrack CLI (SQLite only)', () => {
     const res = runCli(['demo', '--data-dir', dir, '--patients', '30', '--no-serve'], {});
     expect(res.status, res.stderr).toBe(0);
     for (const role of ['admin', 'clinician', 'nurse', 'researcher']) {
-      expect(res.stdout).toMatch(new RegExp(`${role}\\s+${role}@demo\\.ketatrack\\.invalid\\s+\\S{12,}`));
+      expect(res.stdout).toMatch(
+        new RegExp(`${role}\\s+${role}@demo\\.ketatrack\\.invalid\\s+\\S{12,}`),
+      );
     }
     const db = new BetterSqlite3(join(dir, 'ketatrack.sqlite'), { readonly: true });
-    const patients = db.prepare('select mrn, notes from patients').all() as { mrn: string; notes: string }[];
+    const patients = db.prepare('select mrn, notes from patients').all() as {
+      mrn: string;
+      notes: string;
+    }[];
     db.close();
     expect(patients).toHaveLength(30);
-    expect(patients.every((p) => p.mrn.startsWith('SYN-') && p.notes.includes('SYNTHETIC'))).toBe(true);
+    expect(patients.every((p) => p.mrn.startsWith('SYN-') && p.notes.includes('SYNTHETIC'))).toBe(
+      true,
+    );
     // It refuses to overwrite a directory that is not a demo.
     const notDemo = runCli(['demo', '--data-dir', tempDir(), '--no-serve'], {});
     expect(notDemo.status).toBe(2);

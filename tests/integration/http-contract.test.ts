@@ -17,14 +17,24 @@ describe('HTTP contract', () => {
     const res = await api.as(null, { url: '/api/v1/patients' });
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json()).toMatchObject({ status: 401, code: 'auth.unauthenticated', requestId: res.headers['x-request-id'] });
+    expect(res.json()).toMatchObject({
+      status: 401,
+      code: 'auth.unauthenticated',
+      requestId: res.headers['x-request-id'],
+    });
   });
 
   it('publishes OpenAPI listing the paths, and a browsable reference', async () => {
     const spec = (await api.as(null, { url: '/api/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/patients', '/api/v1/patients/{id}', '/api/v1/auth/sign-in', '/api/v1/users', '/api/v1/audit']),
+      expect.arrayContaining([
+        '/api/v1/patients',
+        '/api/v1/patients/{id}',
+        '/api/v1/auth/sign-in',
+        '/api/v1/users',
+        '/api/v1/audit',
+      ]),
     );
     const docs = await api.as(null, { url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
@@ -53,7 +63,10 @@ describe('HTTP contract', () => {
   it('names every missing field at once', async () => {
     const res = await api.as('nurse', { method: 'POST', url: '/api/v1/patients', payload: {} });
     expect(res.statusCode).toBe(400);
-    const fields = res.json().errors.map((e: { field: string }) => e.field).sort();
+    const fields = res
+      .json()
+      .errors.map((e: { field: string }) => e.field)
+      .sort();
     expect(fields).toEqual(['dateOfBirth', 'familyName', 'givenName', 'mrn', 'sex']);
   });
 

@@ -26,17 +26,47 @@ describe.each(dialects())('patients on %s', (dialect) => {
     const created = await post('/api/v1/patients', base);
     expect(created.statusCode).toBe(201);
     const p = created.json();
-    expect(p).toMatchObject({ mrn: 'MRN-1001', familyName: 'Okafor', latestWeightKg: 72.5, latestHeightCm: 168, bmi: 25.7, version: 1, archived: false });
+    expect(p).toMatchObject({
+      mrn: 'MRN-1001',
+      familyName: 'Okafor',
+      latestWeightKg: 72.5,
+      latestHeightCm: 168,
+      bmi: 25.7,
+      version: 1,
+      archived: false,
+    });
     const read = await api.as('clinician', { method: 'GET', url: `/api/v1/patients/${p.id}` });
     expect(read.json().id).toBe(p.id);
   });
 
   it('finds patients by name word prefix, MRN prefix and date of birth, case-insensitively', async () => {
-    await post('/api/v1/patients', { ...base, mrn: 'MRN-2002', familyName: "O'Neil", givenName: 'Brendan', dateOfBirth: '1975-01-30', sex: 'male' });
-    await post('/api/v1/patients', { ...base, mrn: 'X_99', familyName: 'Underscore', givenName: 'Percy', dateOfBirth: '1990-06-01' });
-    await post('/api/v1/patients', { ...base, mrn: 'XA99', familyName: 'Letter', givenName: 'Lou', dateOfBirth: '1990-06-01' });
+    await post('/api/v1/patients', {
+      ...base,
+      mrn: 'MRN-2002',
+      familyName: "O'Neil",
+      givenName: 'Brendan',
+      dateOfBirth: '1975-01-30',
+      sex: 'male',
+    });
+    await post('/api/v1/patients', {
+      ...base,
+      mrn: 'X_99',
+      familyName: 'Underscore',
+      givenName: 'Percy',
+      dateOfBirth: '1990-06-01',
+    });
+    await post('/api/v1/patients', {
+      ...base,
+      mrn: 'XA99',
+      familyName: 'Letter',
+      givenName: 'Lou',
+      dateOfBirth: '1990-06-01',
+    });
     const search = async (q: string) =>
-      (await api.as('nurse', { method: 'GET', url: `/api/v1/patients?q=${encodeURIComponent(q)}` })).json().patients.map((x: { mrn: string }) => x.mrn).sort();
+      (await api.as('nurse', { method: 'GET', url: `/api/v1/patients?q=${encodeURIComponent(q)}` }))
+        .json()
+        .patients.map((x: { mrn: string }) => x.mrn)
+        .sort();
     expect(await search('okaf')).toEqual(['MRN-1001']);
     expect(await search('GRACE')).toEqual(['MRN-1001']);
     expect(await search('mrn-2')).toEqual(['MRN-2002']);
@@ -51,12 +81,23 @@ describe.each(dialects())('patients on %s', (dialect) => {
 
   it('rejects clinically impossible values with the field and the rule', async () => {
     const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const res = await post('/api/v1/patients', { ...base, mrn: 'BAD-1', dateOfBirth: future, weightKg: 400 });
+    const res = await post('/api/v1/patients', {
+      ...base,
+      mrn: 'BAD-1',
+      dateOfBirth: future,
+      weightKg: 400,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    const fields = res.json().errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
+    const fields = res
+      .json()
+      .errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
     expect(fields).toEqual(expect.arrayContaining(['dateOfBirth:not-in-future', 'weightKg:range']));
-    const notDate = await post('/api/v1/patients', { ...base, mrn: 'BAD-2', dateOfBirth: '1980-02-30' });
+    const notDate = await post('/api/v1/patients', {
+      ...base,
+      mrn: 'BAD-2',
+      dateOfBirth: '1980-02-30',
+    });
     expect(notDate.json().errors[0]).toMatchObject({ field: 'dateOfBirth', rule: 'calendar-date' });
     const typed = await post('/api/v1/patients', { ...base, mrn: 'BAD-3', weightKg: '70' });
     expect(typed.statusCode).toBe(400);
@@ -75,10 +116,18 @@ describe.each(dialects())('patients on %s', (dialect) => {
 
   it('detects a stale update (version check) and leaves the stored record unchanged', async () => {
     const p = (await post('/api/v1/patients', { ...base, mrn: 'MRN-3003' })).json();
-    const first = await api.as('nurse', { method: 'PATCH', url: `/api/v1/patients/${p.id}`, payload: { version: 1, givenName: 'Ada' } });
+    const first = await api.as('nurse', {
+      method: 'PATCH',
+      url: `/api/v1/patients/${p.id}`,
+      payload: { version: 1, givenName: 'Ada' },
+    });
     expect(first.statusCode).toBe(200);
     expect(first.json().version).toBe(2);
-    const stale = await api.as('clinician', { method: 'PATCH', url: `/api/v1/patients/${p.id}`, payload: { version: 1, givenName: 'Overwritten' } });
+    const stale = await api.as('clinician', {
+      method: 'PATCH',
+      url: `/api/v1/patients/${p.id}`,
+      payload: { version: 1, givenName: 'Overwritten' },
+    });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().code).toBe('patient.version_conflict');
     const now = await api.as('nurse', { method: 'GET', url: `/api/v1/patients/${p.id}` });
@@ -86,46 +135,115 @@ describe.each(dialects())('patients on %s', (dialect) => {
   });
 
   it('archives instead of deleting; archived patients leave the list and refuse edits until restored', async () => {
-    const p = (await post('/api/v1/patients', { ...base, mrn: 'MRN-4004', familyName: 'Archivable' })).json();
-    expect((await api.as('nurse', { method: 'POST', url: `/api/v1/patients/${p.id}/archive`, payload: { reason: 'moved away' } })).statusCode).toBe(403);
-    const archived = await post(`/api/v1/patients/${p.id}/archive`, { reason: 'moved away' }, 'clinician');
+    const p = (
+      await post('/api/v1/patients', { ...base, mrn: 'MRN-4004', familyName: 'Archivable' })
+    ).json();
+    expect(
+      (
+        await api.as('nurse', {
+          method: 'POST',
+          url: `/api/v1/patients/${p.id}/archive`,
+          payload: { reason: 'moved away' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const archived = await post(
+      `/api/v1/patients/${p.id}/archive`,
+      { reason: 'moved away' },
+      'clinician',
+    );
     expect(archived.json()).toMatchObject({ archived: true, archivedReason: 'moved away' });
     const listed = await api.as('nurse', { method: 'GET', url: '/api/v1/patients?q=archivable' });
     expect(listed.json().total).toBe(0);
-    const withArchived = await api.as('nurse', { method: 'GET', url: '/api/v1/patients?q=archivable&includeArchived=true' });
+    const withArchived = await api.as('nurse', {
+      method: 'GET',
+      url: '/api/v1/patients?q=archivable&includeArchived=true',
+    });
     expect(withArchived.json().total).toBe(1);
-    const edit = await api.as('nurse', { method: 'PATCH', url: `/api/v1/patients/${p.id}`, payload: { version: 2, givenName: 'X' } });
+    const edit = await api.as('nurse', {
+      method: 'PATCH',
+      url: `/api/v1/patients/${p.id}`,
+      payload: { version: 2, givenName: 'X' },
+    });
     expect(edit.json().code).toBe('patient.archived');
     const restored = await post(`/api/v1/patients/${p.id}/restore`, {}, 'clinician');
     expect(restored.json().archived).toBe(false);
-    const rows = await api.deps.database.db.selectFrom('patients').select('id').where('id', '=', p.id).execute();
+    const rows = await api.deps.database.db
+      .selectFrom('patients')
+      .select('id')
+      .where('id', '=', p.id)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
   it('keeps weight and height history, diagnoses and consents', async () => {
     const p = (await post('/api/v1/patients', { ...base, mrn: 'MRN-5005' })).json();
-    const m = await post(`/api/v1/patients/${p.id}/measurements`, { measuredOn: '2026-01-05', weightKg: 80.2 });
+    const m = await post(`/api/v1/patients/${p.id}/measurements`, {
+      measuredOn: '2026-01-05',
+      weightKg: 80.2,
+    });
     expect(m.statusCode).toBe(201);
-    const beforeBirth = await post(`/api/v1/patients/${p.id}/measurements`, { measuredOn: '1970-01-05', weightKg: 80 });
-    expect(beforeBirth.json().errors[0]).toMatchObject({ field: 'measuredOn', rule: 'after-birth' });
-    const tooLight = await post(`/api/v1/patients/${p.id}/measurements`, { measuredOn: '2026-01-05', weightKg: 19.9 });
+    const beforeBirth = await post(`/api/v1/patients/${p.id}/measurements`, {
+      measuredOn: '1970-01-05',
+      weightKg: 80,
+    });
+    expect(beforeBirth.json().errors[0]).toMatchObject({
+      field: 'measuredOn',
+      rule: 'after-birth',
+    });
+    const tooLight = await post(`/api/v1/patients/${p.id}/measurements`, {
+      measuredOn: '2026-01-05',
+      weightKg: 19.9,
+    });
     expect(tooLight.json().errors[0]).toMatchObject({ field: 'weightKg', rule: 'range' });
-    const list = (await api.as('nurse', { method: 'GET', url: `/api/v1/patients/${p.id}/measurements` })).json();
-    expect(list.measurements.map((x: { weightKg: number | null }) => x.weightKg)).toEqual([72.5, 80.2]);
+    const list = (
+      await api.as('nurse', { method: 'GET', url: `/api/v1/patients/${p.id}/measurements` })
+    ).json();
+    expect(list.measurements.map((x: { weightKg: number | null }) => x.weightKg)).toEqual([
+      72.5, 80.2,
+    ]);
 
-    const d = await post(`/api/v1/patients/${p.id}/diagnoses`, { codeSystem: 'ICD-10', code: 'f33.2', label: 'Recurrent depressive disorder, severe', isPrimary: true });
+    const d = await post(`/api/v1/patients/${p.id}/diagnoses`, {
+      codeSystem: 'ICD-10',
+      code: 'f33.2',
+      label: 'Recurrent depressive disorder, severe',
+      isPrimary: true,
+    });
     expect(d.json()).toMatchObject({ code: 'F33.2', isPrimary: true, status: 'active' });
-    const badCode = await post(`/api/v1/patients/${p.id}/diagnoses`, { codeSystem: 'ICD-10', code: 'depression', label: 'x' });
+    const badCode = await post(`/api/v1/patients/${p.id}/diagnoses`, {
+      codeSystem: 'ICD-10',
+      code: 'depression',
+      label: 'x',
+    });
     expect(badCode.json().errors[0]).toMatchObject({ field: 'code', rule: 'code-format' });
-    const second = await post(`/api/v1/patients/${p.id}/diagnoses`, { codeSystem: 'ICD-10', code: 'F41.1', label: 'Generalised anxiety disorder', isPrimary: true });
-    const diagnoses = (await api.as('nurse', { method: 'GET', url: `/api/v1/patients/${p.id}/diagnoses` })).json().diagnoses;
-    expect(diagnoses.filter((x: { isPrimary: boolean }) => x.isPrimary).map((x: { id: string }) => x.id)).toEqual([second.json().id]);
+    const second = await post(`/api/v1/patients/${p.id}/diagnoses`, {
+      codeSystem: 'ICD-10',
+      code: 'F41.1',
+      label: 'Generalised anxiety disorder',
+      isPrimary: true,
+    });
+    const diagnoses = (
+      await api.as('nurse', { method: 'GET', url: `/api/v1/patients/${p.id}/diagnoses` })
+    ).json().diagnoses;
+    expect(
+      diagnoses.filter((x: { isPrimary: boolean }) => x.isPrimary).map((x: { id: string }) => x.id),
+    ).toEqual([second.json().id]);
 
-    const c = await post(`/api/v1/patients/${p.id}/consents`, { documentTitle: 'IV ketamine consent', documentVersion: '2.1', signedOn: '2026-01-05', signerName: 'Adaeze Okafor', signerRelation: 'patient' });
+    const c = await post(`/api/v1/patients/${p.id}/consents`, {
+      documentTitle: 'IV ketamine consent',
+      documentVersion: '2.1',
+      signedOn: '2026-01-05',
+      signerName: 'Adaeze Okafor',
+      signerRelation: 'patient',
+    });
     expect(c.json()).toMatchObject({ documentVersion: '2.1', inForce: true });
-    const w = await post(`/api/v1/patients/${p.id}/consents/${c.json().id}/withdraw`, { withdrawnOn: '2026-01-04' });
+    const w = await post(`/api/v1/patients/${p.id}/consents/${c.json().id}/withdraw`, {
+      withdrawnOn: '2026-01-04',
+    });
     expect(w.json().errors[0]).toMatchObject({ field: 'withdrawnOn', rule: 'after-signed' });
-    const w2 = await post(`/api/v1/patients/${p.id}/consents/${c.json().id}/withdraw`, { withdrawnOn: '2026-02-01' });
+    const w2 = await post(`/api/v1/patients/${p.id}/consents/${c.json().id}/withdraw`, {
+      withdrawnOn: '2026-02-01',
+    });
     expect(w2.json()).toMatchObject({ withdrawnOn: '2026-02-01', inForce: false });
   });
 
@@ -134,24 +252,63 @@ describe.each(dialects())('patients on %s', (dialect) => {
     const p = created.json();
     const read = await api.as('clinician', { method: 'GET', url: `/api/v1/patients/${p.id}` });
     await api.as('clinician', { method: 'GET', url: `/api/v1/patients?q=MRN-6006` });
-    const events = await api.deps.database.db.selectFrom('audit_events').selectAll().where('patient_id', '=', p.id).orderBy('seq').execute();
-    expect(events.map((e) => e.action)).toEqual(['patient.create', 'measurement.create', 'patient.read', 'patient.list']);
+    const events = await api.deps.database.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('patient_id', '=', p.id)
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.action)).toEqual([
+      'patient.create',
+      'measurement.create',
+      'patient.read',
+      'patient.list',
+    ]);
     const readEvent = events[2]!;
-    expect(readEvent).toMatchObject({ actor_user_id: api.userIds.clinician, actor_role: 'clinician', entity_id: p.id, request_id: read.headers['x-request-id'] });
+    expect(readEvent).toMatchObject({
+      actor_user_id: api.userIds.clinician,
+      actor_role: 'clinician',
+      entity_id: p.id,
+      request_id: read.headers['x-request-id'],
+    });
     expect(events[0]!.actor_user_id).toBe(api.userIds.nurse);
     expect(JSON.parse(events[0]!.details).after.mrn).toBe('MRN-6006');
-    const update = await api.as('nurse', { method: 'PATCH', url: `/api/v1/patients/${p.id}`, payload: { version: 1, familyName: 'Renamed' } });
+    const update = await api.as('nurse', {
+      method: 'PATCH',
+      url: `/api/v1/patients/${p.id}`,
+      payload: { version: 1, familyName: 'Renamed' },
+    });
     expect(update.statusCode).toBe(200);
-    const last = await api.deps.database.db.selectFrom('audit_events').selectAll().where('patient_id', '=', p.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
-    expect(JSON.parse(last.details)).toEqual({ before: { family_name: 'Okafor' }, after: { family_name: 'Renamed' } });
+    const last = await api.deps.database.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('patient_id', '=', p.id)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(last.details)).toEqual({
+      before: { family_name: 'Okafor' },
+      after: { family_name: 'Renamed' },
+    });
   });
 
   it('leaves nothing half-written when a write fails part-way', async () => {
-    const before = await api.deps.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await api.deps.database.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await post('/api/v1/patients', { ...base, mrn: 'MRN-7007', heightCm: 300 });
     expect(res.statusCode).toBe(400);
-    const after = await api.deps.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await api.deps.database.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
-    expect(await api.deps.database.db.selectFrom('patients').select('id').where('mrn', '=', 'MRN-7007').execute()).toEqual([]);
+    expect(
+      await api.deps.database.db
+        .selectFrom('patients')
+        .select('id')
+        .where('mrn', '=', 'MRN-7007')
+        .execute(),
+    ).toEqual([]);
   });
 });

@@ -44,7 +44,9 @@ describe('route permissions', () => {
   it('answers 401 without a session and 403 to every role lacking the permission, on every protected route', async () => {
     let checked = 0;
     // Sign-out ends the session it is called with, so it goes last.
-    const routes = [...apiRoutes()].sort((a, b) => Number(a.url.endsWith('/sign-out')) - Number(b.url.endsWith('/sign-out')));
+    const routes = [...apiRoutes()].sort(
+      (a, b) => Number(a.url.endsWith('/sign-out')) - Number(b.url.endsWith('/sign-out')),
+    );
     for (const r of routes) {
       if (!r.access || 'public' in r.access) continue;
       const url = r.url.replace(/:[A-Za-z]+/g, '00000000-0000-7000-8000-000000000000');
@@ -64,5 +66,4 @@ describe('route permissions', () => {
     }
     expect(checked).toBeGreaterThan(15);
   });
-
 });

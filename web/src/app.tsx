@@ -12,7 +12,12 @@ import { UsersPage } from './features/users/users-page.js';
 
 export function App() {
   const { state, can } = useSession();
-  if (state.status === 'loading') return <p className="page" aria-busy="true">Loading…</p>;
+  if (state.status === 'loading')
+    return (
+      <p className="page" aria-busy="true">
+        Loading…
+      </p>
+    );
   if (state.status === 'needs-setup') return <FirstRunPage />;
   if (state.status === 'signed-out') return <SignInPage />;
   const home = can('patients.read') ? '/patients' : can('users.manage') ? '/users' : '/account';

@@ -6,13 +6,17 @@ import { openCliDeps } from '../cli-deps.js';
 export function registerBackupCommand(program: Command): void {
   program
     .command('backup')
-    .description('copy the SQLite database to a file while the server runs (PostgreSQL: use pg_dump)')
+    .description(
+      'copy the SQLite database to a file while the server runs (PostgreSQL: use pg_dump)',
+    )
     .argument('<file>', 'where to write the backup')
     .action(async (file: string) => {
       const deps = await openCliDeps(loadConfig(), { migrate: false });
       try {
         if (!deps.database.sqlite) {
-          console.error('DATABASE_URL points at PostgreSQL: back up with pg_dump -Fc "$DATABASE_URL" -f ketatrack.dump (see README).');
+          console.error(
+            'DATABASE_URL points at PostgreSQL: back up with pg_dump -Fc "$DATABASE_URL" -f ketatrack.dump (see README).',
+          );
           process.exitCode = 2;
           return;
         }

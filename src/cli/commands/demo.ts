@@ -11,7 +11,9 @@ const MARKER = 'KETATRACK_DEMO';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('create a synthetic clinic in its own data dir (never your real data) and serve it')
+    .description(
+      'create a synthetic clinic in its own data dir (never your real data) and serve it',
+    )
     .option('--data-dir <dir>', 'where the demo lives', './demo-data')
     .option('--patients <n>', 'number of synthetic patients', '30')
     .option('--seed <n>', 'random seed', '1')
@@ -39,7 +41,10 @@ export function registerDemoCommand(program: Command): void {
         rmSync(dir, { recursive: true, force: true });
       }
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, MARKER), 'Synthetic demo data made by `ketatrack demo`. Safe to delete.\n');
+      writeFileSync(
+        join(dir, MARKER),
+        'Synthetic demo data made by `ketatrack demo`. Safe to delete.\n',
+      );
       // The demo always uses its own SQLite file, even if DATABASE_URL is set.
       const env = { ...process.env, KETATRACK_DATA_DIR: dir, DATABASE_URL: '' };
       const deps = await openCliDeps(loadConfig(env));
@@ -51,7 +56,8 @@ export function registerDemoCommand(program: Command): void {
       }
       console.log(`Synthetic clinic in ${dir}: ${patients} patients (all SYNTHETIC, MRNs SYN-…)`);
       console.log('Accounts (passwords are shown only now):');
-      for (const a of accounts) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(36)} ${a.password}`);
+      for (const a of accounts)
+        console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(36)} ${a.password}`);
       if (opts.serve) {
         process.env.KETATRACK_DATA_DIR = dir;
         process.env.DATABASE_URL = '';

@@ -13,7 +13,8 @@ export function registerMigrateCommand(program: Command): void {
         const result = await migrateToLatest(deps.database);
         const applied = result.results ?? [];
         if (applied.length === 0) console.log(`${deps.database.location}: already up to date`);
-        for (const r of applied) console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
+        for (const r of applied)
+          console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
       } finally {
         await deps.close();
       }

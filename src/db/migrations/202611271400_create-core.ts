@@ -62,11 +62,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('patients_name_search').on('patients').column('name_search').execute();
+  await db.schema
+    .createIndex('patients_name_search')
+    .on('patients')
+    .column('name_search')
+    .execute();
   await db.schema.createIndex('patients_dob').on('patients').column('date_of_birth').execute();
   if (pg) {
     // text_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' in any collation.
-    await sql`create index patients_name_search_pattern on patients (name_search text_pattern_ops)`.execute(db);
+    await sql`create index patients_name_search_pattern on patients (name_search text_pattern_ops)`.execute(
+      db,
+    );
   }
 
   await db.schema
@@ -78,7 +84,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('height_mm', 'integer')
     .addColumn('recorded_by', 'text', (c) => c.notNull().references('users.id'))
     .addColumn('recorded_at', 'text', (c) => c.notNull())
-    .addCheckConstraint('body_measurement_has_value', sql`weight_g is not null or height_mm is not null`)
+    .addCheckConstraint(
+      'body_measurement_has_value',
+      sql`weight_g is not null or height_mm is not null`,
+    )
     .execute();
   await db.schema
     .createIndex('body_measurements_patient')
@@ -137,8 +146,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('prev_hash', 'text', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_events_patient').on('audit_events').columns(['patient_id', 'seq']).execute();
-  await db.schema.createIndex('audit_events_actor').on('audit_events').columns(['actor_user_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_events_patient')
+    .on('audit_events')
+    .columns(['patient_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_actor')
+    .on('audit_events')
+    .columns(['actor_user_id', 'seq'])
+    .execute();
 
   // The audit log is append-only: the database itself refuses updates and deletes.
   if (pg) {

@@ -38,7 +38,10 @@ export async function appendAuditEvents(
   });
   // Insert in chunks to stay under bind-parameter limits.
   for (let i = 0; i < rows.length; i += 500) {
-    await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+    await trx
+      .insertInto('audit_events')
+      .values(rows.slice(i, i + 500))
+      .execute();
   }
 }
 
@@ -60,7 +63,11 @@ export async function listAuditEvents(db: Kysely<DB>, q: AuditQuery): Promise<Au
 }
 
 /** Rows in chain order, a page at a time, for verification. */
-export async function auditPage(db: Kysely<DB>, afterSeq: number, limit: number): Promise<AuditRow[]> {
+export async function auditPage(
+  db: Kysely<DB>,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditRow[]> {
   return db
     .selectFrom('audit_events')
     .selectAll()

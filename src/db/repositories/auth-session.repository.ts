@@ -5,7 +5,10 @@ import type { UserRow } from './user.repository.js';
 
 export type AuthSessionRow = Selectable<AuthSessionTable>;
 
-export async function insertAuthSession(db: Kysely<DB>, row: Insertable<AuthSessionTable>): Promise<void> {
+export async function insertAuthSession(
+  db: Kysely<DB>,
+  row: Insertable<AuthSessionTable>,
+): Promise<void> {
   await db.insertInto('auth_sessions').values(row).execute();
 }
 
@@ -13,9 +16,17 @@ export async function findSessionWithUser(
   db: Kysely<DB>,
   id: string,
 ): Promise<{ session: AuthSessionRow; user: UserRow } | undefined> {
-  const session = await db.selectFrom('auth_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const session = await db
+    .selectFrom('auth_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!session) return undefined;
-  const user = await db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', session.user_id)
+    .executeTakeFirst();
   return user ? { session, user } : undefined;
 }
 
@@ -27,7 +38,11 @@ export async function deleteAuthSession(db: Kysely<DB>, id: string): Promise<voi
   await db.deleteFrom('auth_sessions').where('id', '=', id).execute();
 }
 
-export async function deleteSessionsOfUser(db: Kysely<DB>, userId: string, exceptId?: string): Promise<void> {
+export async function deleteSessionsOfUser(
+  db: Kysely<DB>,
+  userId: string,
+  exceptId?: string,
+): Promise<void> {
   let q = db.deleteFrom('auth_sessions').where('user_id', '=', userId);
   if (exceptId) q = q.where('id', '!=', exceptId);
   await q.execute();

@@ -68,7 +68,9 @@ export async function searchPatients(
       ]),
     );
   }
-  const totalRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const totalRow = await q
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const rows = await q
     .selectAll()
     .orderBy('family_name')
@@ -105,7 +107,10 @@ export async function latestMeasurements(
   return { weightG: weight?.weight_g ?? null, heightMm: height?.height_mm ?? null };
 }
 
-export async function insertMeasurement(db: Kysely<DB>, row: Insertable<BodyMeasurementTable>): Promise<void> {
+export async function insertMeasurement(
+  db: Kysely<DB>,
+  row: Insertable<BodyMeasurementTable>,
+): Promise<void> {
   await db.insertInto('body_measurements').values(row).execute();
 }
 
@@ -119,7 +124,10 @@ export function listMeasurements(db: Kysely<DB>, patientId: string): Promise<Mea
     .execute();
 }
 
-export async function insertDiagnosis(db: Kysely<DB>, row: Insertable<DiagnosisTable>): Promise<void> {
+export async function insertDiagnosis(
+  db: Kysely<DB>,
+  row: Insertable<DiagnosisTable>,
+): Promise<void> {
   await db.insertInto('diagnoses').values(row).execute();
 }
 
@@ -133,7 +141,11 @@ export function listDiagnoses(db: Kysely<DB>, patientId: string): Promise<Diagno
     .execute();
 }
 
-export function findDiagnosis(db: Kysely<DB>, patientId: string, id: string): Promise<DiagnosisRow | undefined> {
+export function findDiagnosis(
+  db: Kysely<DB>,
+  patientId: string,
+  id: string,
+): Promise<DiagnosisRow | undefined> {
   return db
     .selectFrom('diagnoses')
     .selectAll()
@@ -142,12 +154,20 @@ export function findDiagnosis(db: Kysely<DB>, patientId: string, id: string): Pr
     .executeTakeFirst();
 }
 
-export async function updateDiagnosis(db: Kysely<DB>, id: string, patch: Updateable<DiagnosisTable>): Promise<void> {
+export async function updateDiagnosis(
+  db: Kysely<DB>,
+  id: string,
+  patch: Updateable<DiagnosisTable>,
+): Promise<void> {
   await db.updateTable('diagnoses').set(patch).where('id', '=', id).execute();
 }
 
 export async function clearPrimaryDiagnosis(db: Kysely<DB>, patientId: string): Promise<void> {
-  await db.updateTable('diagnoses').set({ is_primary: 0 }).where('patient_id', '=', patientId).execute();
+  await db
+    .updateTable('diagnoses')
+    .set({ is_primary: 0 })
+    .where('patient_id', '=', patientId)
+    .execute();
 }
 
 export async function insertConsent(db: Kysely<DB>, row: Insertable<ConsentTable>): Promise<void> {
@@ -164,7 +184,11 @@ export function listConsents(db: Kysely<DB>, patientId: string): Promise<Consent
     .execute();
 }
 
-export function findConsent(db: Kysely<DB>, patientId: string, id: string): Promise<ConsentRow | undefined> {
+export function findConsent(
+  db: Kysely<DB>,
+  patientId: string,
+  id: string,
+): Promise<ConsentRow | undefined> {
   return db
     .selectFrom('consents')
     .selectAll()
@@ -173,6 +197,10 @@ export function findConsent(db: Kysely<DB>, patientId: string, id: string): Prom
     .executeTakeFirst();
 }
 
-export async function updateConsent(db: Kysely<DB>, id: string, patch: Updateable<ConsentTable>): Promise<void> {
+export async function updateConsent(
+  db: Kysely<DB>,
+  id: string,
+  patch: Updateable<ConsentTable>,
+): Promise<void> {
   await db.updateTable('consents').set(patch).where('id', '=', id).execute();
 }

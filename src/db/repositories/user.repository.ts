@@ -5,7 +5,11 @@ import type { UserTable } from '../tables/user.table.js';
 export type UserRow = Selectable<UserTable>;
 
 export function findUserByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export function findUserById(db: Kysely<DB>, id: string): Promise<UserRow | undefined> {
@@ -38,6 +42,10 @@ export async function insertUser(db: Kysely<DB>, row: Insertable<UserTable>): Pr
   await db.insertInto('users').values(row).execute();
 }
 
-export async function updateUser(db: Kysely<DB>, id: string, patch: Updateable<UserTable>): Promise<void> {
+export async function updateUser(
+  db: Kysely<DB>,
+  id: string,
+  patch: Updateable<UserTable>,
+): Promise<void> {
   await db.updateTable('users').set(patch).where('id', '=', id).execute();
 }

@@ -26,15 +26,31 @@ export function checkConsent(c: ConsentInput, now: Date): FieldProblem[] {
     out.push({ field: 'signerName', rule: 'not-blank', message: 'must not be blank' });
   }
   if (!isCalendarDate(c.signedOn)) {
-    out.push({ field: 'signedOn', rule: 'calendar-date', message: 'must be a real date written YYYY-MM-DD' });
+    out.push({
+      field: 'signedOn',
+      rule: 'calendar-date',
+      message: 'must be a real date written YYYY-MM-DD',
+    });
   } else if (c.signedOn > today) {
-    out.push({ field: 'signedOn', rule: 'not-in-future', message: `must not be after today (${today})` });
+    out.push({
+      field: 'signedOn',
+      rule: 'not-in-future',
+      message: `must not be after today (${today})`,
+    });
   }
   if (c.expiresOn !== undefined) {
     if (!isCalendarDate(c.expiresOn)) {
-      out.push({ field: 'expiresOn', rule: 'calendar-date', message: 'must be a real date written YYYY-MM-DD' });
+      out.push({
+        field: 'expiresOn',
+        rule: 'calendar-date',
+        message: 'must be a real date written YYYY-MM-DD',
+      });
     } else if (isCalendarDate(c.signedOn) && c.expiresOn <= c.signedOn) {
-      out.push({ field: 'expiresOn', rule: 'after-signed', message: 'must be after the signing date' });
+      out.push({
+        field: 'expiresOn',
+        rule: 'after-signed',
+        message: 'must be after the signing date',
+      });
     }
   }
   return out;

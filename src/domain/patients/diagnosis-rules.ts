@@ -27,12 +27,21 @@ export interface DiagnosisInput {
 export function checkDiagnosis(d: DiagnosisInput, now: Date): FieldProblem[] {
   const out: FieldProblem[] = [];
   if (!CODE_PATTERNS[d.codeSystem].test(d.code)) {
-    out.push({ field: 'code', rule: 'code-format', message: `is not a valid ${d.codeSystem} code` });
+    out.push({
+      field: 'code',
+      rule: 'code-format',
+      message: `is not a valid ${d.codeSystem} code`,
+    });
   }
-  if (d.label.trim() === '') out.push({ field: 'label', rule: 'not-blank', message: 'must not be blank' });
+  if (d.label.trim() === '')
+    out.push({ field: 'label', rule: 'not-blank', message: 'must not be blank' });
   if (d.onsetOn !== undefined) {
     if (!isCalendarDate(d.onsetOn)) {
-      out.push({ field: 'onsetOn', rule: 'calendar-date', message: 'must be a real date written YYYY-MM-DD' });
+      out.push({
+        field: 'onsetOn',
+        rule: 'calendar-date',
+        message: 'must be a real date written YYYY-MM-DD',
+      });
     } else if (d.onsetOn > utcDate(now)) {
       out.push({ field: 'onsetOn', rule: 'not-in-future', message: 'must not be in the future' });
     }

@@ -97,8 +97,10 @@ export function checkBodyMeasurement(m: { weightKg?: number; heightCm?: number }
   if (m.weightKg === undefined && m.heightCm === undefined) {
     out.push({ field: 'weightKg', rule: 'required', message: 'give a weight, a height or both' });
   }
-  if (m.weightKg !== undefined) checkRange('weightKg', m.weightKg, PATIENT_LIMITS.weightKg, 'kg', out);
-  if (m.heightCm !== undefined) checkRange('heightCm', m.heightCm, PATIENT_LIMITS.heightCm, 'cm', out);
+  if (m.weightKg !== undefined)
+    checkRange('weightKg', m.weightKg, PATIENT_LIMITS.weightKg, 'kg', out);
+  if (m.heightCm !== undefined)
+    checkRange('heightCm', m.heightCm, PATIENT_LIMITS.heightCm, 'cm', out);
   return out;
 }
 

@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../../contracts/common.contract.js';
-import { DomainError, type DomainErrorCode, type FieldProblem } from '../../domain/errors/domain-error.js';
+import {
+  DomainError,
+  type DomainErrorCode,
+  type FieldProblem,
+} from '../../domain/errors/domain-error.js';
 
 /** The one place a domain error code becomes an HTTP status. */
 const STATUS: Readonly<Record<DomainErrorCode, number>> = {
@@ -69,19 +73,31 @@ interface AjvError {
 }
 
 /** Turns schema failures into one entry per field: `{field, rule, message}`. */
-export function schemaProblems(validation: readonly AjvError[], context: string | undefined): FieldProblem[] {
+export function schemaProblems(
+  validation: readonly AjvError[],
+  context: string | undefined,
+): FieldProblem[] {
   return validation.map((v) => {
     const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const missing = typeof v.params.missingProperty === 'string' ? v.params.missingProperty : undefined;
-    const extra = typeof v.params.additionalProperty === 'string' ? v.params.additionalProperty : undefined;
-    const field = [path, missing ?? extra].filter((p) => p !== undefined && p !== '').join('.') || context || 'body';
+    const missing =
+      typeof v.params.missingProperty === 'string' ? v.params.missingProperty : undefined;
+    const extra =
+      typeof v.params.additionalProperty === 'string' ? v.params.additionalProperty : undefined;
+    const field =
+      [path, missing ?? extra].filter((p) => p !== undefined && p !== '').join('.') ||
+      context ||
+      'body';
     const rule = extra ? 'unknown-field' : v.keyword;
     const message = extra ? 'is not a known field' : (v.message ?? 'is invalid');
     return { field, rule, message };
   });
 }
 
-export function errorHandler(error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(
+  error: FastifyError | DomainError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   if (error instanceof DomainError) {
     const status = STATUS[error.code];
     return sendProblem(reply, problem(request, status, error.code, error.message, error.fields));
@@ -100,6 +116,11 @@ export function errorHandler(error: FastifyError | DomainError | Error, request:
   request.log.error({ err: error, requestId: request.id }, 'unhandled error');
   return sendProblem(
     reply,
-    problem(request, 500, 'internal', `Something went wrong on our side. Quote request id ${request.id}.`),
+    problem(
+      request,
+      500,
+      'internal',
+      `Something went wrong on our side. Quote request id ${request.id}.`,
+    ),
   );
 }

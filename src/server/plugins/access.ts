@@ -63,14 +63,22 @@ export function registerAccessControl(app: FastifyInstance, deps: Deps): void {
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await resolveSession(deps, token) : null;
     if (!session) {
-      return sendProblem(reply, problem(request, 401, 'auth.unauthenticated', 'Sign in to use this.'));
+      return sendProblem(
+        reply,
+        problem(request, 401, 'auth.unauthenticated', 'Sign in to use this.'),
+      );
     }
     request.actor = session.actor;
     request.sessionId = session.sessionId;
     if (!roleHasPermission(session.actor.role, access.permission)) {
       return sendProblem(
         reply,
-        problem(request, 403, 'auth.forbidden', `The ${session.actor.role} role may not do this (needs ${access.permission}).`),
+        problem(
+          request,
+          403,
+          'auth.forbidden',
+          `The ${session.actor.role} role may not do this (needs ${access.permission}).`,
+        ),
       );
     }
   });

@@ -11,7 +11,12 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
  * a weight) and unknown fields are refused rather than silently dropped.
  */
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
-  const common = { allErrors: true, strict: false, useDefaults: false, removeAdditional: false } as const;
+  const common = {
+    allErrors: true,
+    strict: false,
+    useDefaults: false,
+    removeAdditional: false,
+  } as const;
   const coercing = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
   const exact = addFormats(new Ajv({ ...common, coerceTypes: false }));
   return ({ schema, httpPart }) => {

@@ -7,12 +7,27 @@ const audit = { access: { permission: 'audit.read' as const } };
 export const auditRoutes: RoutePlugin = async (app, { deps }) => {
   app.get(
     '/audit',
-    { config: audit, schema: { tags: ['audit'], summary: 'Browse the audit log, newest first', querystring: AuditQuery, response: { 200: AuditList } } },
+    {
+      config: audit,
+      schema: {
+        tags: ['audit'],
+        summary: 'Browse the audit log, newest first',
+        querystring: AuditQuery,
+        response: { 200: AuditList },
+      },
+    },
     async (request) => ({ events: await browseAudit(deps, request.query) }),
   );
   app.post(
     '/audit/verify',
-    { config: audit, schema: { tags: ['audit'], summary: 'Recompute the hash chain', response: { 200: AuditVerifyResult } } },
+    {
+      config: audit,
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute the hash chain',
+        response: { 200: AuditVerifyResult },
+      },
+    },
     async () => verifyAuditChain(deps),
   );
 };

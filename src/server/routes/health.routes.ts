@@ -8,7 +8,10 @@ const Health = Type.Object({ status: Type.Literal('ok') });
 export const healthRoutes: RoutePlugin = async (app, { deps }) => {
   app.get(
     '/healthz',
-    { config: { access: { public: true } }, schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } } },
+    {
+      config: { access: { public: true } },
+      schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
@@ -19,7 +22,10 @@ export const healthRoutes: RoutePlugin = async (app, { deps }) => {
     },
     async (request, reply) => {
       if (await isReachable(deps.database)) return { status: 'ok' as const };
-      return sendProblem(reply, problem(request, 503, 'db.unreachable', 'The database does not answer.'));
+      return sendProblem(
+        reply,
+        problem(request, 503, 'db.unreachable', 'The database does not answer.'),
+      );
     },
   );
 };

@@ -1,6 +1,14 @@
-import type { AuditEventDto, AuditQuery, AuditVerifyResult } from '../../contracts/audit.contract.js';
+import type {
+  AuditEventDto,
+  AuditQuery,
+  AuditVerifyResult,
+} from '../../contracts/audit.contract.js';
 import { auditHash, GENESIS_HASH } from '../../db/audit-hash.js';
-import { auditPage, listAuditEvents, type AuditRow } from '../../db/repositories/audit.repository.js';
+import {
+  auditPage,
+  listAuditEvents,
+  type AuditRow,
+} from '../../db/repositories/audit.repository.js';
 import type { Deps } from '../deps.js';
 
 function parseDetails(s: string): unknown {
@@ -57,10 +65,20 @@ export async function verifyAuditChain(
     for (const row of rows) {
       const seq = Number(row.seq);
       if (row.prev_hash !== prev) {
-        return { ok: false, checked, firstBrokenSeq: seq, reason: `row ${seq} does not link to the row before it (a row was removed, inserted or altered)` };
+        return {
+          ok: false,
+          checked,
+          firstBrokenSeq: seq,
+          reason: `row ${seq} does not link to the row before it (a row was removed, inserted or altered)`,
+        };
       }
       if (auditHash(prev, row) !== row.hash) {
-        return { ok: false, checked, firstBrokenSeq: seq, reason: `row ${seq} was altered: its contents do not match its hash` };
+        return {
+          ok: false,
+          checked,
+          firstBrokenSeq: seq,
+          reason: `row ${seq} was altered: its contents do not match its hash`,
+        };
       }
       prev = row.hash;
       afterSeq = seq;

@@ -17,12 +17,19 @@ export async function changeOwnPassword(
   if (!user) throw new DomainError('auth.unauthenticated', 'Sign in first.');
   if (!(await verifyPassword(user.password_hash, body.currentPassword))) {
     throw new DomainError('validation.failed', 'currentPassword: is not your current password', [
-      { field: 'currentPassword', rule: 'matches-current', message: 'is not your current password' },
+      {
+        field: 'currentPassword',
+        rule: 'matches-current',
+        message: 'is not your current password',
+      },
     ]);
   }
   const hash = await hashPassword(body.newPassword);
   await inTransaction(deps, ctx, async (trx, audit) => {
-    await updateUser(trx, user.id, { password_hash: hash, updated_at: deps.clock.now().toISOString() });
+    await updateUser(trx, user.id, {
+      password_hash: hash,
+      updated_at: deps.clock.now().toISOString(),
+    });
     await deleteSessionsOfUser(trx, user.id, currentSessionId ?? undefined);
     audit({ action: 'auth.password_changed', entityType: 'user', entityId: user.id });
   });

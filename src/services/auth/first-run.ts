@@ -17,7 +17,11 @@ export async function needsSetup(deps: Deps): Promise<boolean> {
  * (primary key id = 1) in the same transaction makes this race-safe: a second
  * concurrent attempt fails on the key and creates nothing.
  */
-export async function createFirstAdmin(deps: Deps, ctx: RequestContext, body: SetupBody): Promise<string> {
+export async function createFirstAdmin(
+  deps: Deps,
+  ctx: RequestContext,
+  body: SetupBody,
+): Promise<string> {
   if (!(await needsSetup(deps))) {
     throw new DomainError('setup.already_done', 'ketatrack is already set up; sign in instead.');
   }
@@ -26,23 +30,35 @@ export async function createFirstAdmin(deps: Deps, ctx: RequestContext, body: Se
   const id = newId();
   const email = body.email.trim().toLowerCase();
   try {
-    await inTransaction(deps, { ...ctx, actor: { userId: id, email, role: 'admin' } }, async (trx, audit) => {
-      await trx.insertInto('install_state').values({ id: 1, first_admin_id: id, completed_at: nowIso }).execute();
-      await insertUser(trx, {
-        id,
-        email,
-        display_name: body.displayName.trim(),
-        role: 'admin',
-        password_hash: passwordHash,
-        totp_secret_enc: null,
-        totp_enabled: 0,
-        locked_until: null,
-        disabled_at: null,
-        created_at: nowIso,
-        updated_at: nowIso,
-      });
-      audit({ action: 'setup.first_admin', entityType: 'user', entityId: id, details: { after: { email } } });
-    });
+    await inTransaction(
+      deps,
+      { ...ctx, actor: { userId: id, email, role: 'admin' } },
+      async (trx, audit) => {
+        await trx
+          .insertInto('install_state')
+          .values({ id: 1, first_admin_id: id, completed_at: nowIso })
+          .execute();
+        await insertUser(trx, {
+          id,
+          email,
+          display_name: body.displayName.trim(),
+          role: 'admin',
+          password_hash: passwordHash,
+          totp_secret_enc: null,
+          totp_enabled: 0,
+          locked_until: null,
+          disabled_at: null,
+          created_at: nowIso,
+          updated_at: nowIso,
+        });
+        audit({
+          action: 'setup.first_admin',
+          entityType: 'user',
+          entityId: id,
+          details: { after: { email } },
+        });
+      },
+    );
   } catch (error) {
     if (!(await needsSetup(deps))) {
       throw new DomainError('setup.already_done', 'ketatrack is already set up; sign in instead.');

@@ -8,7 +8,11 @@ import {
   insertAuthSession,
   touchAuthSession,
 } from '../../db/repositories/auth-session.repository.js';
-import { findUserByEmail, updateUser, type UserRow } from '../../db/repositories/user.repository.js';
+import {
+  findUserByEmail,
+  updateUser,
+  type UserRow,
+} from '../../db/repositories/user.repository.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import type { Actor, Deps, RequestContext } from '../deps.js';
 import { inTransaction } from '../unit-of-work.js';
@@ -16,7 +20,8 @@ import { roleOf, toMeDto } from '../users/user-dto.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
 import { open } from './secret-box.js';
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string): string =>
+  createHash('sha256').update(token).digest('hex');
 
 export function totpFor(secretBase32: string, label: string): OTPAuth.TOTP {
   return new OTPAuth.TOTP({
@@ -46,7 +51,12 @@ export interface SignInResult {
  * Checks credentials (and the second factor when enabled), counts failures,
  * locks the account for a while after too many, and opens a session.
  */
-export async function signIn(deps: Deps, ctx: RequestContext, body: SignInBody, userAgent: string | null): Promise<SignInResult> {
+export async function signIn(
+  deps: Deps,
+  ctx: RequestContext,
+  body: SignInBody,
+  userAgent: string | null,
+): Promise<SignInResult> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const { maxFailures, lockoutMinutes } = deps.config.signIn;
@@ -55,36 +65,66 @@ export async function signIn(deps: Deps, ctx: RequestContext, body: SignInBody, 
   if (!user || user.disabled_at !== null) {
     await burnPasswordCheck(body.password);
     await inTransaction(deps, ctx, async (_trx, audit) => {
-      audit({ action: 'auth.sign_in_failed', entityType: 'user', details: { email: body.email.toLowerCase(), reason: user ? 'disabled' : 'unknown-email' } });
+      audit({
+        action: 'auth.sign_in_failed',
+        entityType: 'user',
+        details: { email: body.email.toLowerCase(), reason: user ? 'disabled' : 'unknown-email' },
+      });
     });
     throw new DomainError('auth.invalid_credentials', 'Email or password is wrong.');
   }
   if (user.locked_until !== null && user.locked_until > nowIso) {
-    throw new DomainError('auth.locked', `Too many failed sign-ins. Try again after ${user.locked_until}.`);
+    throw new DomainError(
+      'auth.locked',
+      `Too many failed sign-ins. Try again after ${user.locked_until}.`,
+    );
   }
 
   const passwordOk = await verifyPassword(user.password_hash, body.password);
-  const actorCtx: RequestContext = { ...ctx, actor: { userId: user.id, email: user.email, role: roleOf(user) } };
+  const actorCtx: RequestContext = {
+    ...ctx,
+    actor: { userId: user.id, email: user.email, role: roleOf(user) },
+  };
   if (!passwordOk) {
     const failures = user.failed_signins + 1;
     const lock = failures >= maxFailures;
-    const lockedUntil = lock ? new Date(now.getTime() + lockoutMinutes * 60_000).toISOString() : null;
+    const lockedUntil = lock
+      ? new Date(now.getTime() + lockoutMinutes * 60_000).toISOString()
+      : null;
     await inTransaction(deps, actorCtx, async (trx, audit) => {
-      await updateUser(trx, user.id, { failed_signins: lock ? 0 : failures, locked_until: lockedUntil, updated_at: nowIso });
-      audit({ action: lock ? 'auth.locked' : 'auth.sign_in_failed', entityType: 'user', entityId: user.id, details: { failures } });
+      await updateUser(trx, user.id, {
+        failed_signins: lock ? 0 : failures,
+        locked_until: lockedUntil,
+        updated_at: nowIso,
+      });
+      audit({
+        action: lock ? 'auth.locked' : 'auth.sign_in_failed',
+        entityType: 'user',
+        entityId: user.id,
+        details: { failures },
+      });
     });
     if (lock) {
-      throw new DomainError('auth.locked', `Too many failed sign-ins. Try again after ${lockedUntil}.`);
+      throw new DomainError(
+        'auth.locked',
+        `Too many failed sign-ins. Try again after ${lockedUntil}.`,
+      );
     }
     throw new DomainError('auth.invalid_credentials', 'Email or password is wrong.');
   }
 
   if (user.totp_enabled === 1) {
     if (body.totpCode === undefined) {
-      throw new DomainError('auth.totp_required', 'Enter the 6-digit code from your authenticator app.');
+      throw new DomainError(
+        'auth.totp_required',
+        'Enter the 6-digit code from your authenticator app.',
+      );
     }
     if (!totpCodeValid(user, deps.config.secretKey, body.totpCode, now)) {
-      throw new DomainError('auth.totp_invalid', 'That code is not valid; check the time on your device.');
+      throw new DomainError(
+        'auth.totp_invalid',
+        'That code is not valid; check the time on your device.',
+      );
     }
   }
 
@@ -120,8 +160,14 @@ export async function resolveSession(deps: Deps, token: string): Promise<Resolve
   if (!found) return null;
   const now = deps.clock.now();
   const { session, user } = found;
-  const idleLimit = new Date(now.getTime() - deps.config.session.idleMinutes * 60_000).toISOString();
-  if (session.expires_at <= now.toISOString() || session.last_seen_at < idleLimit || user.disabled_at !== null) {
+  const idleLimit = new Date(
+    now.getTime() - deps.config.session.idleMinutes * 60_000,
+  ).toISOString();
+  if (
+    session.expires_at <= now.toISOString() ||
+    session.last_seen_at < idleLimit ||
+    user.disabled_at !== null
+  ) {
     await deleteAuthSession(deps.database.db, id);
     return null;
   }

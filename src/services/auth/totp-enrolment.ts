@@ -35,7 +35,10 @@ export async function beginTotpEnrolment(deps: Deps, ctx: RequestContext): Promi
 export async function confirmTotp(deps: Deps, ctx: RequestContext, code: string): Promise<void> {
   const user = await loadSelf(deps, ctx);
   if (!totpCodeValid(user, deps.config.secretKey, code, deps.clock.now())) {
-    throw new DomainError('auth.totp_invalid', 'That code is not valid; scan the QR code again and retry.');
+    throw new DomainError(
+      'auth.totp_invalid',
+      'That code is not valid; scan the QR code again and retry.',
+    );
   }
   await inTransaction(deps, ctx, async (trx, audit) => {
     await updateUser(trx, user.id, { totp_enabled: 1, updated_at: deps.clock.now().toISOString() });
@@ -46,11 +49,18 @@ export async function confirmTotp(deps: Deps, ctx: RequestContext, code: string)
 /** Turning the second factor off needs a current code. */
 export async function disableTotp(deps: Deps, ctx: RequestContext, code: string): Promise<void> {
   const user = await loadSelf(deps, ctx);
-  if (user.totp_enabled !== 1 || !totpCodeValid(user, deps.config.secretKey, code, deps.clock.now())) {
+  if (
+    user.totp_enabled !== 1 ||
+    !totpCodeValid(user, deps.config.secretKey, code, deps.clock.now())
+  ) {
     throw new DomainError('auth.totp_invalid', 'That code is not valid.');
   }
   await inTransaction(deps, ctx, async (trx, audit) => {
-    await updateUser(trx, user.id, { totp_enabled: 0, totp_secret_enc: null, updated_at: deps.clock.now().toISOString() });
+    await updateUser(trx, user.id, {
+      totp_enabled: 0,
+      totp_secret_enc: null,
+      updated_at: deps.clock.now().toISOString(),
+    });
     audit({ action: 'auth.totp_disabled', entityType: 'user', entityId: user.id });
   });
 }

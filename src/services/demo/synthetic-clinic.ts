@@ -8,7 +8,16 @@ import { addConsent, addDiagnosis } from '../patients/patient-records.js';
 import { createUser } from '../users/manage-users.js';
 
 // Invented names, chosen so no one mistakes a demo record for a real person.
-const FAMILY = ['Synthwood', 'Demoford', 'Samplewick', 'Mockridge', 'Fakenham-Test', 'Placeholt', 'Testerby', 'Dummond'];
+const FAMILY = [
+  'Synthwood',
+  'Demoford',
+  'Samplewick',
+  'Mockridge',
+  'Fakenham-Test',
+  'Placeholt',
+  'Testerby',
+  'Dummond',
+];
 const GIVEN = ['Ada', 'Bo', 'Cy', 'Dee', 'Eli', 'Fen', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kit', 'Lu'];
 
 export interface DemoAccount {
@@ -25,18 +34,28 @@ export async function createSyntheticClinic(
   const accounts: DemoAccount[] = [];
   let clinicianId = '';
   for (const role of ROLES) {
-    const account = { role, email: `${role}@demo.ketatrack.invalid`, password: randomBytes(12).toString('base64url') };
+    const account = {
+      role,
+      email: `${role}@demo.ketatrack.invalid`,
+      password: randomBytes(12).toString('base64url'),
+    };
     const user = await createUser(deps, cliContext(), { ...account, displayName: `Demo ${role}` });
     if (role === 'clinician') clinicianId = user.id;
     accounts.push(account);
   }
-  const ctx = cliContext({ userId: clinicianId, email: 'clinician@demo.ketatrack.invalid', role: 'clinician' });
+  const ctx = cliContext({
+    userId: clinicianId,
+    email: 'clinician@demo.ketatrack.invalid',
+    role: 'clinician',
+  });
 
   const rand = seededRandom(opts.seed);
   const today = deps.clock.now();
   for (let i = 1; i <= opts.patients; i++) {
     const age = 19 + Math.floor(rand() * 55);
-    const dob = new Date(Date.UTC(today.getUTCFullYear() - age, Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)));
+    const dob = new Date(
+      Date.UTC(today.getUTCFullYear() - age, Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)),
+    );
     const sex = rand() < 0.55 ? 'female' : 'male';
     const patient = await createPatient(deps, ctx, {
       mrn: `SYN-${String(i).padStart(4, '0')}`,

@@ -46,7 +46,10 @@ export async function loadPatient(trx: Kysely<DB>, id: string): Promise<PatientR
 
 export function assertNotArchived(row: PatientRow): void {
   if (row.archived_at !== null) {
-    throw new DomainError('patient.archived', 'This patient is archived; restore the record before changing it.');
+    throw new DomainError(
+      'patient.archived',
+      'This patient is archived; restore the record before changing it.',
+    );
   }
 }
 
@@ -59,7 +62,11 @@ async function mrnMustBeFree(trx: Kysely<DB>, mrn: string, exceptId?: string): P
   }
 }
 
-export async function createPatient(deps: Deps, ctx: RequestContext, body: CreatePatientBody): Promise<PatientDto> {
+export async function createPatient(
+  deps: Deps,
+  ctx: RequestContext,
+  body: CreatePatientBody,
+): Promise<PatientDto> {
   const now = deps.clock.now();
   const problems = [
     ...checkDemographics(body, now),
@@ -91,7 +98,13 @@ export async function createPatient(deps: Deps, ctx: RequestContext, body: Creat
       updated_at: nowIso,
     };
     await insertPatient(trx, row);
-    audit({ action: 'patient.create', entityType: 'patient', entityId: id, patientId: id, details: { after: { ...row, name_search: undefined } } });
+    audit({
+      action: 'patient.create',
+      entityType: 'patient',
+      entityId: id,
+      patientId: id,
+      details: { after: { ...row, name_search: undefined } },
+    });
     if (body.weightKg !== undefined || body.heightCm !== undefined) {
       const measurementId = newId();
       const m = {
@@ -104,7 +117,13 @@ export async function createPatient(deps: Deps, ctx: RequestContext, body: Creat
         recorded_at: nowIso,
       };
       await insertMeasurement(trx, m);
-      audit({ action: 'measurement.create', entityType: 'body_measurement', entityId: measurementId, patientId: id, details: { after: m } });
+      audit({
+        action: 'measurement.create',
+        entityType: 'body_measurement',
+        entityId: measurementId,
+        patientId: id,
+        details: { after: m },
+      });
     }
   });
   return getPatient(deps, ctx, id, { audited: true });
@@ -118,13 +137,21 @@ export async function getPatient(
 ): Promise<PatientDto> {
   return inTransaction(deps, ctx, async (trx, audit) => {
     const row = await loadPatient(trx, id);
-    if (!opts.audited) audit({ action: 'patient.read', entityType: 'patient', entityId: id, patientId: id });
+    if (!opts.audited)
+      audit({ action: 'patient.read', entityType: 'patient', entityId: id, patientId: id });
     return toPatientDto(row, await latestMeasurements(trx, id), deps.clock.now());
   });
 }
 
-export async function listPatients(deps: Deps, ctx: RequestContext, query: PatientListQuery): Promise<PatientList> {
-  const words = (query.q ?? '').trim().split(/\s+/).filter((w) => w !== '');
+export async function listPatients(
+  deps: Deps,
+  ctx: RequestContext,
+  query: PatientListQuery,
+): Promise<PatientList> {
+  const words = (query.q ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const dateOfBirth = words.find((w) => isCalendarDate(w));
   const terms = words.filter((w) => w !== dateOfBirth);
   return inTransaction(deps, ctx, async (trx, audit) => {
@@ -137,7 +164,13 @@ export async function listPatients(deps: Deps, ctx: RequestContext, query: Patie
     });
     // Every patient shown is a read of that patient's record.
     for (const r of rows) {
-      audit({ action: 'patient.list', entityType: 'patient', entityId: r.id, patientId: r.id, details: { q: query.q ?? '' } });
+      audit({
+        action: 'patient.list',
+        entityType: 'patient',
+        entityId: r.id,
+        patientId: r.id,
+        details: { q: query.q ?? '' },
+      });
     }
     return { patients: rows.map(toPatientSummary), total };
   });
@@ -175,7 +208,13 @@ export async function updatePatient(
       throw versionConflict(row.version, body.version);
     }
     const { name_search: _ignored, updated_at: _u, ...visible } = patch;
-    audit({ action: 'patient.update', entityType: 'patient', entityId: id, patientId: id, details: changes(row, visible) });
+    audit({
+      action: 'patient.update',
+      entityType: 'patient',
+      entityId: id,
+      patientId: id,
+      details: changes(row, visible),
+    });
   });
   return getPatient(deps, ctx, id, { audited: true });
 }
@@ -214,12 +253,23 @@ async function setArchived(
 }
 
 /** Archiving hides a patient from lists; clinical data is never deleted. */
-export async function archivePatient(deps: Deps, ctx: RequestContext, id: string, reason: string): Promise<PatientDto> {
-  await inTransaction(deps, ctx, (trx, audit) => setArchived(deps, ctx, id, { reason }, audit, trx));
+export async function archivePatient(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  reason: string,
+): Promise<PatientDto> {
+  await inTransaction(deps, ctx, (trx, audit) =>
+    setArchived(deps, ctx, id, { reason }, audit, trx),
+  );
   return getPatient(deps, ctx, id, { audited: true });
 }
 
-export async function restorePatient(deps: Deps, ctx: RequestContext, id: string): Promise<PatientDto> {
+export async function restorePatient(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+): Promise<PatientDto> {
   await inTransaction(deps, ctx, (trx, audit) => setArchived(deps, ctx, id, null, audit, trx));
   return getPatient(deps, ctx, id, { audited: true });
 }

@@ -43,7 +43,10 @@ export function toPatientDto(
     archivedReason: r.archived_reason,
     latestWeightKg: latest.weightG === null ? null : gramsToKg(latest.weightG),
     latestHeightCm: latest.heightMm === null ? null : mmToCm(latest.heightMm),
-    bmi: latest.weightG !== null && latest.heightMm !== null ? bmi(latest.weightG, latest.heightMm) : null,
+    bmi:
+      latest.weightG !== null && latest.heightMm !== null
+        ? bmi(latest.weightG, latest.heightMm)
+        : null,
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

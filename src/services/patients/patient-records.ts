@@ -41,7 +41,11 @@ const actorId = (ctx: RequestContext): string => {
   return ctx.actor.userId;
 };
 
-export async function listMeasurements(deps: Deps, ctx: RequestContext, patientId: string): Promise<MeasurementDto[]> {
+export async function listMeasurements(
+  deps: Deps,
+  ctx: RequestContext,
+  patientId: string,
+): Promise<MeasurementDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
     await loadPatient(trx, patientId);
     audit({ action: 'measurement.list', entityType: 'body_measurement', patientId });
@@ -74,12 +78,22 @@ export async function addMeasurement(
       recorded_at: now.toISOString(),
     };
     await insertMeasurement(trx, row);
-    audit({ action: 'measurement.create', entityType: 'body_measurement', entityId: row.id, patientId, details: { after: row } });
+    audit({
+      action: 'measurement.create',
+      entityType: 'body_measurement',
+      entityId: row.id,
+      patientId,
+      details: { after: row },
+    });
     return toMeasurementDto(row);
   });
 }
 
-export async function listDiagnoses(deps: Deps, ctx: RequestContext, patientId: string): Promise<DiagnosisDto[]> {
+export async function listDiagnoses(
+  deps: Deps,
+  ctx: RequestContext,
+  patientId: string,
+): Promise<DiagnosisDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
     await loadPatient(trx, patientId);
     audit({ action: 'diagnosis.list', entityType: 'diagnosis', patientId });
@@ -113,7 +127,13 @@ export async function addDiagnosis(
       recorded_at: now.toISOString(),
     };
     await insertDiagnosis(trx, row);
-    audit({ action: 'diagnosis.create', entityType: 'diagnosis', entityId: row.id, patientId, details: { after: row } });
+    audit({
+      action: 'diagnosis.create',
+      entityType: 'diagnosis',
+      entityId: row.id,
+      patientId,
+      details: { after: row },
+    });
     return toDiagnosisDto(row);
   });
 }
@@ -128,7 +148,8 @@ export async function setDiagnosisStatus(
   return inTransaction(deps, ctx, async (trx, audit) => {
     assertNotArchived(await loadPatient(trx, patientId));
     const row = await findDiagnosis(trx, patientId, diagnosisId);
-    if (!row) throw new DomainError('record.not_found', `No diagnosis ${diagnosisId} for this patient.`);
+    if (!row)
+      throw new DomainError('record.not_found', `No diagnosis ${diagnosisId} for this patient.`);
     await updateDiagnosis(trx, diagnosisId, { status: body.status });
     audit({
       action: 'diagnosis.update',
@@ -141,7 +162,11 @@ export async function setDiagnosisStatus(
   });
 }
 
-export async function listConsents(deps: Deps, ctx: RequestContext, patientId: string): Promise<ConsentDto[]> {
+export async function listConsents(
+  deps: Deps,
+  ctx: RequestContext,
+  patientId: string,
+): Promise<ConsentDto[]> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     await loadPatient(trx, patientId);
@@ -163,7 +188,9 @@ export async function addConsent(
     const patient = await loadPatient(trx, patientId);
     assertNotArchived(patient);
     if (body.signedOn < patient.date_of_birth) {
-      throw validationError([{ field: 'signedOn', rule: 'after-birth', message: 'must not be before the date of birth' }]);
+      throw validationError([
+        { field: 'signedOn', rule: 'after-birth', message: 'must not be before the date of birth' },
+      ]);
     }
     const row = {
       id: newId(),
@@ -179,7 +206,13 @@ export async function addConsent(
       recorded_at: now.toISOString(),
     };
     await insertConsent(trx, row);
-    audit({ action: 'consent.create', entityType: 'consent', entityId: row.id, patientId, details: { after: row } });
+    audit({
+      action: 'consent.create',
+      entityType: 'consent',
+      entityId: row.id,
+      patientId,
+      details: { after: row },
+    });
     return toConsentDto(row, now);
   });
 }
@@ -195,15 +228,28 @@ export async function withdrawConsent(
   return inTransaction(deps, ctx, async (trx, audit) => {
     assertNotArchived(await loadPatient(trx, patientId));
     const row = await findConsent(trx, patientId, consentId);
-    if (!row) throw new DomainError('record.not_found', `No consent ${consentId} for this patient.`);
+    if (!row)
+      throw new DomainError('record.not_found', `No consent ${consentId} for this patient.`);
     const problems = [];
     if (!isCalendarDate(withdrawnOn) || withdrawnOn > utcDate(now)) {
-      problems.push({ field: 'withdrawnOn', rule: 'not-in-future', message: 'must be a real date, today or earlier' });
+      problems.push({
+        field: 'withdrawnOn',
+        rule: 'not-in-future',
+        message: 'must be a real date, today or earlier',
+      });
     } else if (withdrawnOn < row.signed_on) {
-      problems.push({ field: 'withdrawnOn', rule: 'after-signed', message: 'must not be before the signing date' });
+      problems.push({
+        field: 'withdrawnOn',
+        rule: 'after-signed',
+        message: 'must not be before the signing date',
+      });
     }
     if (row.withdrawn_on !== null) {
-      problems.push({ field: 'withdrawnOn', rule: 'once', message: `was already withdrawn on ${row.withdrawn_on}` });
+      problems.push({
+        field: 'withdrawnOn',
+        rule: 'once',
+        message: `was already withdrawn on ${row.withdrawn_on}`,
+      });
     }
     if (problems.length > 0) throw validationError(problems);
     await updateConsent(trx, consentId, { withdrawn_on: withdrawnOn });

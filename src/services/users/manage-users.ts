@@ -19,7 +19,11 @@ export async function listUsers(deps: Deps): Promise<UserDto[]> {
   return (await listUserRows(deps.database.db)).map(toUserDto);
 }
 
-export async function createUser(deps: Deps, ctx: RequestContext, body: CreateUserBody): Promise<UserDto> {
+export async function createUser(
+  deps: Deps,
+  ctx: RequestContext,
+  body: CreateUserBody,
+): Promise<UserDto> {
   const email = body.email.trim().toLowerCase();
   if (await findUserByEmail(deps.database.db, email)) {
     throw new DomainError('user.email_taken', `An account for ${email} already exists.`, [
@@ -43,7 +47,12 @@ export async function createUser(deps: Deps, ctx: RequestContext, body: CreateUs
       created_at: nowIso,
       updated_at: nowIso,
     });
-    audit({ action: 'user.create', entityType: 'user', entityId: id, details: { after: { email, role: body.role } } });
+    audit({
+      action: 'user.create',
+      entityType: 'user',
+      entityId: id,
+      details: { after: { email, role: body.role } },
+    });
   });
   const row = await findUserById(deps.database.db, id);
   if (!row) throw new Error('user vanished after insert');
@@ -66,12 +75,24 @@ export async function updateUser(
       user.disabled_at === null &&
       ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
     if (losesAdmin && (await countActiveAdmins(trx)) <= 1) {
-      throw new DomainError('user.last_admin', 'This is the last active administrator; keep at least one.', [
-        { field: body.role !== undefined ? 'role' : 'disabled', rule: 'last-admin', message: 'would leave no active administrator' },
-      ]);
+      throw new DomainError(
+        'user.last_admin',
+        'This is the last active administrator; keep at least one.',
+        [
+          {
+            field: body.role !== undefined ? 'role' : 'disabled',
+            rule: 'last-admin',
+            message: 'would leave no active administrator',
+          },
+        ],
+      );
     }
     const disabledAt =
-      body.disabled === undefined ? user.disabled_at : body.disabled ? (user.disabled_at ?? nowIso) : null;
+      body.disabled === undefined
+        ? user.disabled_at
+        : body.disabled
+          ? (user.disabled_at ?? nowIso)
+          : null;
     await updateUserRow(trx, id, {
       display_name: body.displayName?.trim() ?? user.display_name,
       role: body.role ?? user.role,
@@ -89,7 +110,11 @@ export async function updateUser(
       entityType: 'user',
       entityId: id,
       details: {
-        before: { role: user.role, disabled: user.disabled_at !== null, displayName: user.display_name },
+        before: {
+          role: user.role,
+          disabled: user.disabled_at !== null,
+          displayName: user.display_name,
+        },
         after: {
           role: body.role ?? user.role,
           disabled: disabledAt !== null,

@@ -28,7 +28,11 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   const text = await res.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
-    const problem = (data as Problem | undefined) ?? { type: 'about:blank', title: res.statusText, status: res.status };
+    const problem = (data as Problem | undefined) ?? {
+      type: 'about:blank',
+      title: res.statusText,
+      status: res.status,
+    };
     if (res.status === 401 && !path.startsWith('/auth/sign-in')) {
       window.dispatchEvent(new CustomEvent('ketatrack:signed-out'));
     }
@@ -37,6 +41,6 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   return data as T;
 }
 
-export const apiGet = <T,>(path: string) => api<T>('GET', path);
-export const apiPost = <T,>(path: string, body: unknown = {}) => api<T>('POST', path, body);
-export const apiPatch = <T,>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const apiGet = <T>(path: string) => api<T>('GET', path);
+export const apiPost = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const apiPatch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);

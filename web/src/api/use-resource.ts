@@ -13,7 +13,9 @@ export interface Resource<T> {
  * an older load are dropped so a slow response never overwrites a newer one.
  */
 export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): Resource<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
@@ -23,7 +25,11 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
         if (live) setState({ data, loading: false });
       },
       (error: unknown) => {
-        if (live) setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false });
+        if (live)
+          setState({
+            error: error instanceof Error ? error : new Error(String(error)),
+            loading: false,
+          });
       },
     );
     return () => {
@@ -31,5 +37,10 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
     };
     // `load` is rebuilt each render; the caller's deps say when it really changes.
   }, [...deps, tick]);
-  return { data: state.data, error: state.error, loading: state.loading, reload: () => setTick((t) => t + 1) };
+  return {
+    data: state.data,
+    error: state.error,
+    loading: state.loading,
+    reload: () => setTick((t) => t + 1),
+  };
 }

@@ -7,7 +7,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const me = state.status === 'signed-in' ? state.me : null;
   return (
     <>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <span className="brand">ketatrack</span>
         <nav aria-label="Main">

@@ -7,19 +7,38 @@ export interface Tab {
 }
 
 /** WAI-ARIA tabs: arrow keys, Home and End move between tabs. */
-export function Tabs({ tabs, active, onChange }: { tabs: readonly Tab[]; active: string; onChange: (id: string) => void }) {
+export function Tabs({
+  tabs,
+  active,
+  onChange,
+}: {
+  tabs: readonly Tab[];
+  active: string;
+  onChange: (id: string) => void;
+}) {
   const base = useId();
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
-  const index = Math.max(0, tabs.findIndex((t) => t.id === active));
+  const index = Math.max(
+    0,
+    tabs.findIndex((t) => t.id === active),
+  );
   const current = tabs[index];
   const move = (e: KeyboardEvent) => {
     const last = tabs.length - 1;
     const next =
-      e.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
-      : e.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? last
-      : null;
+      e.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : e.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null;
     if (next === null) return;
     e.preventDefault();
     const tab = tabs[next];
@@ -50,7 +69,12 @@ export function Tabs({ tabs, active, onChange }: { tabs: readonly Tab[]; active:
         ))}
       </div>
       {current && (
-        <div role="tabpanel" id={`${base}-panel-${current.id}`} aria-labelledby={`${base}-tab-${current.id}`} tabIndex={0}>
+        <div
+          role="tabpanel"
+          id={`${base}-panel-${current.id}`}
+          aria-labelledby={`${base}-tab-${current.id}`}
+          tabIndex={0}
+        >
           {current.content()}
         </div>
       )}

@@ -39,23 +39,36 @@ export function AuditPage() {
     <main id="main" className="page">
       <div className="page-head">
         <h1>Audit log</h1>
-        <button type="button" onClick={() => void apiPost<AuditVerifyResult>('/audit/verify').then(setVerify)}>
+        <button
+          type="button"
+          onClick={() => void apiPost<AuditVerifyResult>('/audit/verify').then(setVerify)}
+        >
           Verify the chain
         </button>
       </div>
       {verify && (
         <div role="status" className={`banner ${verify.ok ? 'banner-ok' : 'banner-error'}`}>
-          {verify.ok ? `Intact: ${verify.checked} events verified.` : `Broken at event ${verify.firstBrokenSeq}: ${verify.reason}`}
+          {verify.ok
+            ? `Intact: ${verify.checked} events verified.`
+            : `Broken at event ${verify.firstBrokenSeq}: ${verify.reason}`}
         </div>
       )}
       <form className="inline-form" onSubmit={filter} role="search">
         <div className="field">
           <label htmlFor="audit-patient">Patient id</label>
-          <input id="audit-patient" value={draft.patientId} onChange={(e) => setDraft({ ...draft, patientId: e.target.value })} />
+          <input
+            id="audit-patient"
+            value={draft.patientId}
+            onChange={(e) => setDraft({ ...draft, patientId: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor="audit-user">User id</label>
-          <input id="audit-user" value={draft.userId} onChange={(e) => setDraft({ ...draft, userId: e.target.value })} />
+          <input
+            id="audit-user"
+            value={draft.userId}
+            onChange={(e) => setDraft({ ...draft, userId: e.target.value })}
+          />
         </div>
         <button type="submit">Filter</button>
       </form>
@@ -63,7 +76,15 @@ export function AuditPage() {
       {events.data && (
         <table className="table compact" data-testid="audit-table">
           <thead>
-            <tr><th scope="col">#</th><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Record</th><th scope="col">Patient</th><th scope="col">From</th></tr>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Record</th>
+              <th scope="col">Patient</th>
+              <th scope="col">From</th>
+            </tr>
           </thead>
           <tbody>
             {events.data.events.map((e) => (
@@ -75,10 +96,21 @@ export function AuditPage() {
                   {e.actorRole && <span className="muted"> ({e.actorRole})</span>}
                 </td>
                 <td>{e.action}</td>
-                <td className="mono">{e.entityType}{e.entityId ? ` ${e.entityId.slice(0, 8)}…` : ''}</td>
+                <td className="mono">
+                  {e.entityType}
+                  {e.entityId ? ` ${e.entityId.slice(0, 8)}…` : ''}
+                </td>
                 <td className="mono">
                   {e.patientId && (
-                    <button type="button" className="link" onClick={() => { setDraft({ patientId: e.patientId ?? '', userId: '' }); setPages([]); setParams({ patientId: e.patientId ?? '' }); }}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        setDraft({ patientId: e.patientId ?? '', userId: '' });
+                        setPages([]);
+                        setParams({ patientId: e.patientId ?? '' });
+                      }}
+                    >
                       {e.patientId.slice(0, 8)}…
                     </button>
                   )}
@@ -90,7 +122,13 @@ export function AuditPage() {
         </table>
       )}
       <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>Newer</button>
+        <button
+          type="button"
+          disabled={pages.length === 0}
+          onClick={() => setPages(pages.slice(0, -1))}
+        >
+          Newer
+        </button>
         <button
           type="button"
           disabled={!events.data || events.data.events.length < 100}

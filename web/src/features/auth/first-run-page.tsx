@@ -10,7 +10,8 @@ export function FirstRunPage() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -38,10 +39,29 @@ export function FirstRunPage() {
     <main className="auth-page" id="main">
       <form className="card auth-card" onSubmit={submit} aria-labelledby="setup-title">
         <h1 id="setup-title">Welcome to ketatrack</h1>
-        <p>This installation has no accounts yet. Create the first administrator; they will add everyone else.</p>
+        <p>
+          This installation has no accounts yet. Create the first administrator; they will add
+          everyone else.
+        </p>
         <ErrorBanner error={error} />
-        <Field label="Your name" required value={form.displayName} onChange={set('displayName')} error={fieldErrors.displayName} data-testid="setup-name" />
-        <Field label="Email" type="email" autoComplete="username" required value={form.email} onChange={set('email')} error={fieldErrors.email} data-testid="setup-email" />
+        <Field
+          label="Your name"
+          required
+          value={form.displayName}
+          onChange={set('displayName')}
+          error={fieldErrors.displayName}
+          data-testid="setup-name"
+        />
+        <Field
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          value={form.email}
+          onChange={set('email')}
+          error={fieldErrors.email}
+          data-testid="setup-email"
+        />
         <Field
           label="Password"
           type="password"
@@ -54,7 +74,16 @@ export function FirstRunPage() {
           hint="At least 12 characters. A short sentence works well."
           data-testid="setup-password"
         />
-        <Field label="Password again" type="password" autoComplete="new-password" required value={form.confirm} onChange={set('confirm')} error={fieldErrors.confirm} data-testid="setup-confirm" />
+        <Field
+          label="Password again"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={form.confirm}
+          onChange={set('confirm')}
+          error={fieldErrors.confirm}
+          data-testid="setup-confirm"
+        />
         <button type="submit" className="primary" disabled={busy} data-testid="setup-submit">
           {busy ? 'Creating…' : 'Create administrator'}
         </button>

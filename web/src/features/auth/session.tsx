@@ -44,9 +44,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-out' });
   }, []);
 
-  const can = (permission: Permission) => state.status === 'signed-in' && state.me.permissions.includes(permission);
+  const can = (permission: Permission) =>
+    state.status === 'signed-in' && state.me.permissions.includes(permission);
 
-  return <SessionContext.Provider value={{ state, refresh, signOut, can }}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={{ state, refresh, signOut, can }}>
+      {children}
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionApi {

@@ -4,8 +4,19 @@ import { ApiError, apiGet, apiPost } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field } from '../../components/field.js';
 
-export function BodyMeasurementsSection({ patientId, writable, onChange }: { patientId: string; writable: boolean; onChange: () => void }) {
-  const list = useResource(() => apiGet<{ measurements: MeasurementDto[] }>(`/patients/${patientId}/measurements`), [patientId]);
+export function BodyMeasurementsSection({
+  patientId,
+  writable,
+  onChange,
+}: {
+  patientId: string;
+  writable: boolean;
+  onChange: () => void;
+}) {
+  const list = useResource(
+    () => apiGet<{ measurements: MeasurementDto[] }>(`/patients/${patientId}/measurements`),
+    [patientId],
+  );
   const today = new Date().toISOString().slice(0, 10);
   const [form, setForm] = useState({ measuredOn: today, weightKg: '', heightCm: '' });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -38,11 +49,19 @@ export function BodyMeasurementsSection({ patientId, writable, onChange }: { pat
       {list.data && list.data.measurements.length > 0 && (
         <table className="table compact">
           <thead>
-            <tr><th scope="col">Date</th><th scope="col">Weight (kg)</th><th scope="col">Height (cm)</th></tr>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Weight (kg)</th>
+              <th scope="col">Height (cm)</th>
+            </tr>
           </thead>
           <tbody>
             {list.data.measurements.map((m) => (
-              <tr key={m.id}><td>{m.measuredOn}</td><td>{m.weightKg ?? '—'}</td><td>{m.heightCm ?? '—'}</td></tr>
+              <tr key={m.id}>
+                <td>{m.measuredOn}</td>
+                <td>{m.weightKg ?? '—'}</td>
+                <td>{m.heightCm ?? '—'}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -50,9 +69,33 @@ export function BodyMeasurementsSection({ patientId, writable, onChange }: { pat
       {writable && (
         <form className="inline-form" onSubmit={submit}>
           <ErrorBanner error={error} />
-          <Field label="Date" type="date" max={today} required value={form.measuredOn} onChange={(e) => setForm({ ...form, measuredOn: e.target.value })} error={fieldErrors.measuredOn} />
-          <Field label="Weight (kg)" type="number" step="0.1" inputMode="decimal" value={form.weightKg} onChange={(e) => setForm({ ...form, weightKg: e.target.value })} error={fieldErrors.weightKg} />
-          <Field label="Height (cm)" type="number" step="0.1" inputMode="decimal" value={form.heightCm} onChange={(e) => setForm({ ...form, heightCm: e.target.value })} error={fieldErrors.heightCm} />
+          <Field
+            label="Date"
+            type="date"
+            max={today}
+            required
+            value={form.measuredOn}
+            onChange={(e) => setForm({ ...form, measuredOn: e.target.value })}
+            error={fieldErrors.measuredOn}
+          />
+          <Field
+            label="Weight (kg)"
+            type="number"
+            step="0.1"
+            inputMode="decimal"
+            value={form.weightKg}
+            onChange={(e) => setForm({ ...form, weightKg: e.target.value })}
+            error={fieldErrors.weightKg}
+          />
+          <Field
+            label="Height (cm)"
+            type="number"
+            step="0.1"
+            inputMode="decimal"
+            value={form.heightCm}
+            onChange={(e) => setForm({ ...form, heightCm: e.target.value })}
+            error={fieldErrors.heightCm}
+          />
           <button type="submit">Record</button>
         </form>
       )}

@@ -12,10 +12,10 @@ export function PatientCreatePage() {
         initial={emptyPatient}
         withBody
         submitLabel="Create patient"
-        onCancel={() => navigate('/patients')}
+        onCancel={() => void navigate('/patients')}
         onSubmit={async (values) => {
           const created = await apiPost<PatientDto>('/patients', toBody(values, true));
-          navigate(`/patients/${created.id}`);
+          void navigate(`/patients/${created.id}`);
         }}
       />
     </main>

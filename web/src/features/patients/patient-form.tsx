@@ -31,7 +31,17 @@ export const emptyPatient: PatientFormValues = {
 };
 
 export function valuesFrom(p: PatientDto): PatientFormValues {
-  return { ...emptyPatient, mrn: p.mrn, familyName: p.familyName, givenName: p.givenName, dateOfBirth: p.dateOfBirth, sex: p.sex, phone: p.phone ?? '', email: p.email ?? '', notes: p.notes ?? '' };
+  return {
+    ...emptyPatient,
+    mrn: p.mrn,
+    familyName: p.familyName,
+    givenName: p.givenName,
+    dateOfBirth: p.dateOfBirth,
+    sex: p.sex,
+    phone: p.phone ?? '',
+    email: p.email ?? '',
+    notes: p.notes ?? '',
+  };
 }
 
 /** Shared by create and edit; on create it also takes the first weight and height. */
@@ -52,7 +62,8 @@ export function PatientForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof PatientFormValues) => (e: { target: { value: string } }) => setValues({ ...values, [k]: e.target.value });
+  const set = (k: keyof PatientFormValues) => (e: { target: { value: string } }) =>
+    setValues({ ...values, [k]: e.target.value });
   const today = new Date().toISOString().slice(0, 10);
 
   const submit = async (e: FormEvent) => {
@@ -73,13 +84,63 @@ export function PatientForm({
   return (
     <form className="card form-grid" onSubmit={submit} noValidate>
       <ErrorBanner error={error} />
-      <Field label="Family name" required value={values.familyName} onChange={set('familyName')} error={fieldErrors.familyName} data-testid="patient-family-name" />
-      <Field label="Given name(s)" required value={values.givenName} onChange={set('givenName')} error={fieldErrors.givenName} data-testid="patient-given-name" />
-      <Field label="MRN" required value={values.mrn} onChange={set('mrn')} error={fieldErrors.mrn} hint="Medical record number" data-testid="patient-mrn" />
-      <Field label="Date of birth" type="date" required max={today} value={values.dateOfBirth} onChange={set('dateOfBirth')} error={fieldErrors.dateOfBirth} data-testid="patient-dob" />
-      <SelectField label="Sex" value={values.sex} onChange={set('sex')} error={fieldErrors.sex} options={SEXES.map((s) => ({ value: s, label: s }))} data-testid="patient-sex" />
-      <Field label="Phone" type="tel" value={values.phone} onChange={set('phone')} error={fieldErrors.phone} />
-      <Field label="Email" type="email" value={values.email} onChange={set('email')} error={fieldErrors.email} />
+      <Field
+        label="Family name"
+        required
+        value={values.familyName}
+        onChange={set('familyName')}
+        error={fieldErrors.familyName}
+        data-testid="patient-family-name"
+      />
+      <Field
+        label="Given name(s)"
+        required
+        value={values.givenName}
+        onChange={set('givenName')}
+        error={fieldErrors.givenName}
+        data-testid="patient-given-name"
+      />
+      <Field
+        label="MRN"
+        required
+        value={values.mrn}
+        onChange={set('mrn')}
+        error={fieldErrors.mrn}
+        hint="Medical record number"
+        data-testid="patient-mrn"
+      />
+      <Field
+        label="Date of birth"
+        type="date"
+        required
+        max={today}
+        value={values.dateOfBirth}
+        onChange={set('dateOfBirth')}
+        error={fieldErrors.dateOfBirth}
+        data-testid="patient-dob"
+      />
+      <SelectField
+        label="Sex"
+        value={values.sex}
+        onChange={set('sex')}
+        error={fieldErrors.sex}
+        options={SEXES.map((s) => ({ value: s, label: s }))}
+        data-testid="patient-sex"
+      />
+      <Field
+        label="Phone"
+        type="tel"
+        value={values.phone}
+        onChange={set('phone')}
+        error={fieldErrors.phone}
+      />
+      <Field
+        label="Email"
+        type="email"
+        value={values.email}
+        onChange={set('email')}
+        error={fieldErrors.email}
+      />
       {withBody && (
         <>
           <Field

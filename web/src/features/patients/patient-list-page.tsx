@@ -56,7 +56,14 @@ export function PatientListPage() {
       </div>
       <form role="search" className="search-bar" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="patient-search">Search by name, MRN or date of birth (YYYY-MM-DD)</label>
-        <input id="patient-search" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} autoComplete="off" data-testid="patient-search" />
+        <input
+          id="patient-search"
+          type="search"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          autoComplete="off"
+          data-testid="patient-search"
+        />
         <label className="checkbox">
           <input
             type="checkbox"
@@ -73,7 +80,11 @@ export function PatientListPage() {
       </form>
       <ErrorBanner error={list.error} />
       <p aria-live="polite" className="muted" data-testid="patient-count">
-        {list.loading ? 'Searching…' : list.data ? `${list.data.total} patient${list.data.total === 1 ? '' : 's'}` : ''}
+        {list.loading
+          ? 'Searching…'
+          : list.data
+            ? `${list.data.total} patient${list.data.total === 1 ? '' : 's'}`
+            : ''}
       </p>
       {list.data && list.data.patients.length > 0 && (
         <table className="table" data-testid="patient-table">
@@ -110,7 +121,11 @@ export function PatientListPage() {
           <span>
             {offset + 1}–{Math.min(offset + PAGE, list.data.total)} of {list.data.total}
           </span>
-          <button type="button" disabled={offset + PAGE >= list.data.total} onClick={() => page(PAGE)}>
+          <button
+            type="button"
+            disabled={offset + PAGE >= list.data.total}
+            onClick={() => page(PAGE)}
+          >
             Next
           </button>
         </nav>

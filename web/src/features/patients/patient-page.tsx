@@ -40,7 +40,12 @@ export function PatientPage() {
     );
   }
   const p = patient.data;
-  if (!p) return <main id="main" className="page" aria-busy="true">Loading…</main>;
+  if (!p)
+    return (
+      <main id="main" className="page" aria-busy="true">
+        Loading…
+      </main>
+    );
   const writable = can('patients.write') && !p.archived;
 
   const archive = async () => {
@@ -74,14 +79,38 @@ export function PatientPage() {
             {p.archived && <span className="tag">archived</span>}
           </h1>
           <dl className="facts">
-            <div><dt>MRN</dt><dd data-testid="patient-mrn-value">{p.mrn}</dd></div>
-            <div><dt>Born</dt><dd>{p.dateOfBirth} ({p.ageYears} y)</dd></div>
-            <div><dt>Sex</dt><dd>{p.sex}</dd></div>
-            <div><dt>Weight</dt><dd>{p.latestWeightKg === null ? '—' : `${p.latestWeightKg} kg`}</dd></div>
-            <div><dt>Height</dt><dd>{p.latestHeightCm === null ? '—' : `${p.latestHeightCm} cm`}</dd></div>
-            <div><dt>BMI</dt><dd>{p.bmi ?? '—'}</dd></div>
+            <div>
+              <dt>MRN</dt>
+              <dd data-testid="patient-mrn-value">{p.mrn}</dd>
+            </div>
+            <div>
+              <dt>Born</dt>
+              <dd>
+                {p.dateOfBirth} ({p.ageYears} y)
+              </dd>
+            </div>
+            <div>
+              <dt>Sex</dt>
+              <dd>{p.sex}</dd>
+            </div>
+            <div>
+              <dt>Weight</dt>
+              <dd>{p.latestWeightKg === null ? '—' : `${p.latestWeightKg} kg`}</dd>
+            </div>
+            <div>
+              <dt>Height</dt>
+              <dd>{p.latestHeightCm === null ? '—' : `${p.latestHeightCm} cm`}</dd>
+            </div>
+            <div>
+              <dt>BMI</dt>
+              <dd>{p.bmi ?? '—'}</dd>
+            </div>
           </dl>
-          {p.archived && <p className="muted">Archived {p.archivedAt?.slice(0, 10)}: {p.archivedReason}</p>}
+          {p.archived && (
+            <p className="muted">
+              Archived {p.archivedAt?.slice(0, 10)}: {p.archivedReason}
+            </p>
+          )}
         </div>
         <div className="actions">
           {writable && !editing && (
@@ -133,7 +162,11 @@ export function PatientPage() {
               <div className="stack">
                 <DiagnosesSection patientId={p.id} writable={writable} />
                 <ConsentsSection patientId={p.id} writable={writable} />
-                <BodyMeasurementsSection patientId={p.id} writable={writable} onChange={patient.reload} />
+                <BodyMeasurementsSection
+                  patientId={p.id}
+                  writable={writable}
+                  onChange={patient.reload}
+                />
                 {p.notes && (
                   <section className="card">
                     <h2>Notes</h2>
@@ -143,10 +176,32 @@ export function PatientPage() {
               </div>
             ),
           },
-          { id: 'measurements', label: 'Rating scales', content: () => <Upcoming what="Rating scales, self-report links and suicidal-ideation alerts." /> },
-          { id: 'eligibility', label: 'Eligibility', content: () => <Upcoming what="Antidepressant trial history, TRD verdict, staging and the contraindication screen." /> },
-          { id: 'sessions', label: 'Course & sessions', content: () => <Upcoming what="Course plan, dosing and chairside session charts." /> },
-          { id: 'outcomes', label: 'Outcomes', content: () => <Upcoming what="Progress against baseline, response and remission, and the printable report." /> },
+          {
+            id: 'measurements',
+            label: 'Rating scales',
+            content: () => (
+              <Upcoming what="Rating scales, self-report links and suicidal-ideation alerts." />
+            ),
+          },
+          {
+            id: 'eligibility',
+            label: 'Eligibility',
+            content: () => (
+              <Upcoming what="Antidepressant trial history, TRD verdict, staging and the contraindication screen." />
+            ),
+          },
+          {
+            id: 'sessions',
+            label: 'Course & sessions',
+            content: () => <Upcoming what="Course plan, dosing and chairside session charts." />,
+          },
+          {
+            id: 'outcomes',
+            label: 'Outcomes',
+            content: () => (
+              <Upcoming what="Progress against baseline, response and remission, and the printable report." />
+            ),
+          },
         ]}
       />
       <p>

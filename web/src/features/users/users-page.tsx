@@ -14,7 +14,8 @@ export function UsersPage() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<Error | null>(null);
   const [notice, setNotice] = useState('');
-  const set = (k: keyof typeof blank) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof blank) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,18 +45,29 @@ export function UsersPage() {
 
   const resetPassword = (u: UserDto) => {
     const password = window.prompt(`New password for ${u.email} (at least 12 characters)`);
-    if (password) void change(u, { password }, `Password reset for ${u.email}; their sessions were ended.`);
+    if (password)
+      void change(u, { password }, `Password reset for ${u.email}; their sessions were ended.`);
   };
 
   return (
     <main id="main" className="page">
       <h1>Users</h1>
-      <p aria-live="polite" className="notice">{notice}</p>
+      <p aria-live="polite" className="notice">
+        {notice}
+      </p>
       <ErrorBanner error={error ?? users.error} />
       {users.data && (
         <table className="table" data-testid="users-table">
           <thead>
-            <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">State</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {users.data.users.map((u) => (
@@ -63,21 +75,59 @@ export function UsersPage() {
                 <td>{u.displayName}</td>
                 <td>{u.email}</td>
                 <td>
-                  <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => void change(u, { role: e.target.value }, `${u.email} is now ${e.target.value}.`)}>
-                    {roleOptions.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role}
+                    onChange={(e) =>
+                      void change(
+                        u,
+                        { role: e.target.value },
+                        `${u.email} is now ${e.target.value}.`,
+                      )
+                    }
+                  >
+                    {roleOptions.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label}
+                      </option>
+                    ))}
                   </select>
                 </td>
                 <td>
-                  {u.disabled ? <span className="tag">disabled</span> : <span className="tag ok">active</span>}
-                  {u.lockedUntil && u.lockedUntil > new Date().toISOString() && <span className="tag warn">locked</span>}
+                  {u.disabled ? (
+                    <span className="tag">disabled</span>
+                  ) : (
+                    <span className="tag ok">active</span>
+                  )}
+                  {u.lockedUntil && u.lockedUntil > new Date().toISOString() && (
+                    <span className="tag warn">locked</span>
+                  )}
                   {u.totpEnabled && <span className="tag">2FA</span>}
                 </td>
                 <td className="actions">
-                  <button type="button" onClick={() => void change(u, { disabled: !u.disabled }, `${u.email} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void change(
+                        u,
+                        { disabled: !u.disabled },
+                        `${u.email} ${u.disabled ? 'enabled' : 'disabled'}.`,
+                      )
+                    }
+                  >
                     {u.disabled ? 'Enable' : 'Disable'}
                   </button>
-                  {u.lockedUntil && <button type="button" onClick={() => void change(u, { unlock: true }, `${u.email} unlocked.`)}>Unlock</button>}
-                  <button type="button" onClick={() => resetPassword(u)}>Reset password</button>
+                  {u.lockedUntil && (
+                    <button
+                      type="button"
+                      onClick={() => void change(u, { unlock: true }, `${u.email} unlocked.`)}
+                    >
+                      Unlock
+                    </button>
+                  )}
+                  <button type="button" onClick={() => resetPassword(u)}>
+                    Reset password
+                  </button>
                 </td>
               </tr>
             ))}
@@ -87,12 +137,47 @@ export function UsersPage() {
       <section className="card" aria-labelledby="new-user-title">
         <h2 id="new-user-title">Add a user</h2>
         <form className="form-grid" onSubmit={create}>
-          <Field label="Name" required value={form.displayName} onChange={set('displayName')} error={fieldErrors.displayName} data-testid="user-name" />
-          <Field label="Email" type="email" required value={form.email} onChange={set('email')} error={fieldErrors.email} data-testid="user-email" />
-          <SelectField label="Role" value={form.role} onChange={set('role')} options={roleOptions} error={fieldErrors.role} data-testid="user-role" />
-          <Field label="Initial password" type="password" autoComplete="new-password" minLength={12} required value={form.password} onChange={set('password')} error={fieldErrors.password} hint="At least 12 characters" data-testid="user-password" />
+          <Field
+            label="Name"
+            required
+            value={form.displayName}
+            onChange={set('displayName')}
+            error={fieldErrors.displayName}
+            data-testid="user-name"
+          />
+          <Field
+            label="Email"
+            type="email"
+            required
+            value={form.email}
+            onChange={set('email')}
+            error={fieldErrors.email}
+            data-testid="user-email"
+          />
+          <SelectField
+            label="Role"
+            value={form.role}
+            onChange={set('role')}
+            options={roleOptions}
+            error={fieldErrors.role}
+            data-testid="user-role"
+          />
+          <Field
+            label="Initial password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            required
+            value={form.password}
+            onChange={set('password')}
+            error={fieldErrors.password}
+            hint="At least 12 characters"
+            data-testid="user-password"
+          />
           <div className="actions span-2">
-            <button type="submit" className="primary" data-testid="user-create">Create user</button>
+            <button type="submit" className="primary" data-testid="user-create">
+              Create user
+            </button>
           </div>
         </form>
       </section>
