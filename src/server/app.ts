@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v4 as uuidv4 } from 'uuid';
 import { Problem } from '../contracts/common.contract.js';
 import type { Deps } from '../services/deps.js';
@@ -24,8 +24,8 @@ export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)),
 export interface AppOptions {
   /** Built web app to serve at `/`; null serves the API only. */
   readonly webRoot?: string | null;
-  /** Pino logger settings; tests pass false. */
-  readonly logger?: boolean;
+  /** The process logger (shared with services through deps.log); tests pass false. */
+  readonly logger?: FastifyBaseLogger | false;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -33,7 +33,7 @@ export const API_PREFIX = '/api/v1';
 /** Builds the server without listening, so tests can use `app.inject()`. */
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: deps.config.logLevel },
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: () => uuidv4(),
     requestIdHeader: false,
     trustProxy: deps.config.trustProxy,

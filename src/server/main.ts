@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { loadConfig } from '../config/load-config.js';
 import { migrateToLatest, openDatabase, sqlitePathFor } from '../db/database.js';
 import { systemClock } from '../services/deps.js';
@@ -11,10 +12,8 @@ export async function serve(): Promise<void> {
     sqlitePath: sqlitePathFor(config.dataDir),
   });
   await migrateToLatest(database);
-  const placeholderLog = { info: () => {}, warn: () => {}, error: () => {} };
-  const deps = { database, clock: systemClock, config, log: placeholderLog };
-  const app = await buildApp(deps);
-  Object.assign(deps, { log: app.log });
+  const log = pino({ level: config.logLevel });
+  const app = await buildApp({ database, clock: systemClock, config, log }, { logger: log });
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   app.log.info(

@@ -114,6 +114,21 @@ describe.each(dialects())('patients on %s', (dialect) => {
     expect(res.json().errors[0]).toMatchObject({ field: 'mrn', rule: 'unique' });
   });
 
+  it('gives exactly one of several racing registrations of the same MRN, the rest 409', async () => {
+    const results = await Promise.all(
+      ['A', 'B', 'C', 'D'].map((g) =>
+        post('/api/v1/patients', { ...base, mrn: 'RACE-1', givenName: g }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    const rows = await api.deps.database.db
+      .selectFrom('patients')
+      .select('id')
+      .where('mrn', '=', 'RACE-1')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('detects a stale update (version check) and leaves the stored record unchanged', async () => {
     const p = (await post('/api/v1/patients', { ...base, mrn: 'MRN-3003' })).json();
     const first = await api.as('nurse', {

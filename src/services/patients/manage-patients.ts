@@ -17,6 +17,7 @@ import {
   type PatientRow,
 } from '../../db/repositories/patient.repository.js';
 import type { DB } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/unique-violation.js';
 import { isCalendarDate, utcDate } from '../../domain/dates.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import {
@@ -53,12 +54,23 @@ export function assertNotArchived(row: PatientRow): void {
   }
 }
 
+const mrnTaken = (mrn: string): DomainError =>
+  new DomainError('patient.mrn_taken', `MRN ${mrn} belongs to another patient.`, [
+    { field: 'mrn', rule: 'unique', message: 'is already used by another patient' },
+  ]);
+
 async function mrnMustBeFree(trx: Kysely<DB>, mrn: string, exceptId?: string): Promise<void> {
   const other = await findPatientByMrn(trx, mrn);
-  if (other && other.id !== exceptId) {
-    throw new DomainError('patient.mrn_taken', `MRN ${mrn} belongs to another patient.`, [
-      { field: 'mrn', rule: 'unique', message: 'is already used by another patient' },
-    ]);
+  if (other && other.id !== exceptId) throw mrnTaken(mrn);
+}
+
+/** A concurrent writer can take the MRN between our check and our insert; the unique key decides. */
+async function guardMrnRace<T>(mrn: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (mrn !== undefined && isUniqueViolation(error)) throw mrnTaken(mrn);
+    throw error;
   }
 }
 
@@ -78,54 +90,56 @@ export async function createPatient(
   const id = newId();
   const nowIso = now.toISOString();
   const mrn = body.mrn.trim();
-  await inTransaction(deps, ctx, async (trx, audit) => {
-    await mrnMustBeFree(trx, mrn);
-    const row = {
-      id,
-      mrn,
-      family_name: body.familyName.trim(),
-      given_name: body.givenName.trim(),
-      name_search: nameSearch(body.familyName, body.givenName),
-      date_of_birth: body.dateOfBirth,
-      sex: body.sex,
-      phone: blankToNull(body.phone) ?? null,
-      email: blankToNull(body.email) ?? null,
-      notes: blankToNull(body.notes) ?? null,
-      archived_at: null,
-      archived_reason: null,
-      version: 1,
-      created_at: nowIso,
-      updated_at: nowIso,
-    };
-    await insertPatient(trx, row);
-    audit({
-      action: 'patient.create',
-      entityType: 'patient',
-      entityId: id,
-      patientId: id,
-      details: { after: { ...row, name_search: undefined } },
-    });
-    if (body.weightKg !== undefined || body.heightCm !== undefined) {
-      const measurementId = newId();
-      const m = {
-        id: measurementId,
-        patient_id: id,
-        measured_on: utcDate(now),
-        weight_g: body.weightKg === undefined ? null : kgToGrams(body.weightKg),
-        height_mm: body.heightCm === undefined ? null : cmToMm(body.heightCm),
-        recorded_by: ctx.actor?.userId ?? 'system',
-        recorded_at: nowIso,
+  await guardMrnRace(mrn, () =>
+    inTransaction(deps, ctx, async (trx, audit) => {
+      await mrnMustBeFree(trx, mrn);
+      const row = {
+        id,
+        mrn,
+        family_name: body.familyName.trim(),
+        given_name: body.givenName.trim(),
+        name_search: nameSearch(body.familyName, body.givenName),
+        date_of_birth: body.dateOfBirth,
+        sex: body.sex,
+        phone: blankToNull(body.phone) ?? null,
+        email: blankToNull(body.email) ?? null,
+        notes: blankToNull(body.notes) ?? null,
+        archived_at: null,
+        archived_reason: null,
+        version: 1,
+        created_at: nowIso,
+        updated_at: nowIso,
       };
-      await insertMeasurement(trx, m);
+      await insertPatient(trx, row);
       audit({
-        action: 'measurement.create',
-        entityType: 'body_measurement',
-        entityId: measurementId,
+        action: 'patient.create',
+        entityType: 'patient',
+        entityId: id,
         patientId: id,
-        details: { after: m },
+        details: { after: { ...row, name_search: undefined } },
       });
-    }
-  });
+      if (body.weightKg !== undefined || body.heightCm !== undefined) {
+        const measurementId = newId();
+        const m = {
+          id: measurementId,
+          patient_id: id,
+          measured_on: utcDate(now),
+          weight_g: body.weightKg === undefined ? null : kgToGrams(body.weightKg),
+          height_mm: body.heightCm === undefined ? null : cmToMm(body.heightCm),
+          recorded_by: ctx.actor?.userId ?? 'system',
+          recorded_at: nowIso,
+        };
+        await insertMeasurement(trx, m);
+        audit({
+          action: 'measurement.create',
+          entityType: 'body_measurement',
+          entityId: measurementId,
+          patientId: id,
+          details: { after: m },
+        });
+      }
+    }),
+  );
   return getPatient(deps, ctx, id, { audited: true });
 }
 
@@ -185,37 +199,42 @@ export async function updatePatient(
   const now = deps.clock.now();
   const problems = checkDemographics(body, now);
   if (problems.length > 0) throw validationError(problems);
-  await inTransaction(deps, ctx, async (trx, audit) => {
-    const row = await loadPatient(trx, id);
-    assertNotArchived(row);
-    if (row.version !== body.version) throw versionConflict(row.version, body.version);
-    if (body.mrn !== undefined) await mrnMustBeFree(trx, body.mrn.trim(), id);
-    const family = body.familyName?.trim() ?? row.family_name;
-    const given = body.givenName?.trim() ?? row.given_name;
-    const patch = {
-      mrn: body.mrn?.trim() ?? row.mrn,
-      family_name: family,
-      given_name: given,
-      name_search: nameSearch(family, given),
-      date_of_birth: body.dateOfBirth ?? row.date_of_birth,
-      sex: body.sex ?? row.sex,
-      phone: blankToNull(body.phone) === undefined ? row.phone : (blankToNull(body.phone) ?? null),
-      email: blankToNull(body.email) === undefined ? row.email : (blankToNull(body.email) ?? null),
-      notes: blankToNull(body.notes) === undefined ? row.notes : (blankToNull(body.notes) ?? null),
-      updated_at: now.toISOString(),
-    };
-    if (!(await updatePatientIfVersion(trx, id, body.version, patch))) {
-      throw versionConflict(row.version, body.version);
-    }
-    const { name_search: _ignored, updated_at: _u, ...visible } = patch;
-    audit({
-      action: 'patient.update',
-      entityType: 'patient',
-      entityId: id,
-      patientId: id,
-      details: changes(row, visible),
-    });
-  });
+  await guardMrnRace(body.mrn?.trim(), () =>
+    inTransaction(deps, ctx, async (trx, audit) => {
+      const row = await loadPatient(trx, id);
+      assertNotArchived(row);
+      if (row.version !== body.version) throw versionConflict(row.version, body.version);
+      if (body.mrn !== undefined) await mrnMustBeFree(trx, body.mrn.trim(), id);
+      const family = body.familyName?.trim() ?? row.family_name;
+      const given = body.givenName?.trim() ?? row.given_name;
+      const patch = {
+        mrn: body.mrn?.trim() ?? row.mrn,
+        family_name: family,
+        given_name: given,
+        name_search: nameSearch(family, given),
+        date_of_birth: body.dateOfBirth ?? row.date_of_birth,
+        sex: body.sex ?? row.sex,
+        phone:
+          blankToNull(body.phone) === undefined ? row.phone : (blankToNull(body.phone) ?? null),
+        email:
+          blankToNull(body.email) === undefined ? row.email : (blankToNull(body.email) ?? null),
+        notes:
+          blankToNull(body.notes) === undefined ? row.notes : (blankToNull(body.notes) ?? null),
+        updated_at: now.toISOString(),
+      };
+      if (!(await updatePatientIfVersion(trx, id, body.version, patch))) {
+        throw versionConflict(row.version, body.version);
+      }
+      const { name_search: _ignored, updated_at: _u, ...visible } = patch;
+      audit({
+        action: 'patient.update',
+        entityType: 'patient',
+        entityId: id,
+        patientId: id,
+        details: changes(row, visible),
+      });
+    }),
+  );
   return getPatient(deps, ctx, id, { audited: true });
 }
 

@@ -8,6 +8,7 @@ import {
   listUsers as listUserRows,
   updateUser as updateUserRow,
 } from '../../db/repositories/user.repository.js';
+import { isUniqueViolation } from '../../db/unique-violation.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Deps, RequestContext } from '../deps.js';
@@ -19,17 +20,18 @@ export async function listUsers(deps: Deps): Promise<UserDto[]> {
   return (await listUserRows(deps.database.db)).map(toUserDto);
 }
 
+const emailTaken = (email: string): DomainError =>
+  new DomainError('user.email_taken', `An account for ${email} already exists.`, [
+    { field: 'email', rule: 'unique', message: 'is already in use' },
+  ]);
+
 export async function createUser(
   deps: Deps,
   ctx: RequestContext,
   body: CreateUserBody,
 ): Promise<UserDto> {
   const email = body.email.trim().toLowerCase();
-  if (await findUserByEmail(deps.database.db, email)) {
-    throw new DomainError('user.email_taken', `An account for ${email} already exists.`, [
-      { field: 'email', rule: 'unique', message: 'is already in use' },
-    ]);
-  }
+  if (await findUserByEmail(deps.database.db, email)) throw emailTaken(email);
   const passwordHash = await hashPassword(body.password);
   const nowIso = deps.clock.now().toISOString();
   const id = newId();
@@ -53,6 +55,8 @@ export async function createUser(
       entityId: id,
       details: { after: { email, role: body.role } },
     });
+  }).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? emailTaken(email) : error;
   });
   const row = await findUserById(deps.database.db, id);
   if (!row) throw new Error('user vanished after insert');
