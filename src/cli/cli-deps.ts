@@ -19,9 +19,3 @@ export async function openCliDeps(
   };
   return { database, clock: systemClock, config, log, close: () => database.close() };
 }
-
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

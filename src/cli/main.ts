@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+// Command modules import only what they describe; each action loads its heavy
+// dependencies (database, server) itself, so `ketatrack score` starts fast.
 import { ConfigError } from '../config/load-config.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerScoreCommand } from './commands/score.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUsersCommand } from './commands/users.js';
 
@@ -18,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerAuditCommand(program);
   registerBackupCommand(program);
   registerDemoCommand(program);
+  registerScoreCommand(program);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { verifyAuditChain } from '../../services/audit/audit-log.js';
-import { openCliDeps } from '../cli-deps.js';
 
 export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description('the tamper-evident audit log');
@@ -9,6 +7,8 @@ export function registerAuditCommand(program: Command): void {
     .command('verify')
     .description('recompute the hash chain; exits 1 naming the first broken row')
     .action(async () => {
+      const { openCliDeps } = await import('../cli-deps.js');
+      const { verifyAuditChain } = await import('../../services/audit/audit-log.js');
       const deps = await openCliDeps(loadConfig(), { migrate: false });
       try {
         const result = await verifyAuditChain(deps);

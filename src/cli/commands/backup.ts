@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { openCliDeps } from '../cli-deps.js';
 
 export function registerBackupCommand(program: Command): void {
   program
@@ -11,6 +10,7 @@ export function registerBackupCommand(program: Command): void {
     )
     .argument('<file>', 'where to write the backup')
     .action(async (file: string) => {
+      const { openCliDeps } = await import('../cli-deps.js');
       const deps = await openCliDeps(loadConfig(), { migrate: false });
       try {
         if (!deps.database.sqlite) {

@@ -2,9 +2,6 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { createSyntheticClinic } from '../../services/demo/synthetic-clinic.js';
-import { serve } from '../../server/main.js';
-import { openCliDeps } from '../cli-deps.js';
 
 const MARKER = 'KETATRACK_DEMO';
 
@@ -47,6 +44,8 @@ export function registerDemoCommand(program: Command): void {
       );
       // The demo always uses its own SQLite file, even if DATABASE_URL is set.
       const env = { ...process.env, KETATRACK_DATA_DIR: dir, DATABASE_URL: '' };
+      const { openCliDeps } = await import('../cli-deps.js');
+      const { createSyntheticClinic } = await import('../../services/demo/synthetic-clinic.js');
       const deps = await openCliDeps(loadConfig(env));
       let accounts;
       try {
@@ -61,6 +60,7 @@ export function registerDemoCommand(program: Command): void {
       if (opts.serve) {
         process.env.KETATRACK_DATA_DIR = dir;
         process.env.DATABASE_URL = '';
+        const { serve } = await import('../../server/main.js');
         await serve();
       }
     });

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { migrateToLatest } from '../../db/database.js';
-import { openCliDeps } from '../cli-deps.js';
 
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
     .description('bring the database schema up to date')
     .action(async () => {
+      const { openCliDeps } = await import('../cli-deps.js');
+      const { migrateToLatest } = await import('../../db/database.js');
       const deps = await openCliDeps(loadConfig(), { migrate: false });
       try {
         const result = await migrateToLatest(deps.database);

@@ -3,8 +3,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { isRole, ROLES } from '../../domain/auth/permissions.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import { cliContext } from '../../services/deps.js';
-import { createUser, listUsers } from '../../services/users/manage-users.js';
-import { openCliDeps, readStdin } from '../cli-deps.js';
+import { readStdin } from '../read-stdin.js';
 
 export function registerUsersCommand(program: Command): void {
   const users = program.command('users').description('manage accounts');
@@ -27,6 +26,8 @@ export function registerUsersCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const { openCliDeps } = await import('../cli-deps.js');
+      const { createUser } = await import('../../services/users/manage-users.js');
       const deps = await openCliDeps(loadConfig());
       try {
         const user = await createUser(deps, cliContext(), {
@@ -50,6 +51,8 @@ export function registerUsersCommand(program: Command): void {
     .command('list')
     .description('list accounts')
     .action(async () => {
+      const { openCliDeps } = await import('../cli-deps.js');
+      const { listUsers } = await import('../../services/users/manage-users.js');
       const deps = await openCliDeps(loadConfig());
       try {
         for (const u of await listUsers(deps)) {
