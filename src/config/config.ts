@@ -10,6 +10,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind https). */
   readonly trustProxy: boolean;
+  /** Public base URL for links sent to patients (self-report); default: the request's own origin. */
+  readonly publicUrl: string | undefined;
   /** 32-byte key (hex) that encrypts stored TOTP secrets. */
   readonly secretKey: Buffer;
   readonly session: {

@@ -69,6 +69,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const trustProxy = bool('KETATRACK_TRUST_PROXY', false);
+  const publicUrl = env.KETATRACK_PUBLIC_URL?.trim() || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(publicUrl)) {
+    problems.push(
+      'KETATRACK_PUBLIC_URL must be an http(s) URL such as https://ketatrack.clinic.example',
+    );
+  }
   const ttlHours = int('KETATRACK_SESSION_TTL_HOURS', 12, 1, 24 * 30);
   const idleMinutes = int('KETATRACK_SESSION_IDLE_MINUTES', 60, 5, 24 * 60);
   const maxFailures = int('KETATRACK_SIGNIN_MAX_FAILURES', 5, 1, 100);
@@ -94,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     logLevel: rawLevel,
     trustProxy,
+    publicUrl,
     secretKey,
     session: Object.freeze({ ttlHours, idleMinutes }),
     signIn: Object.freeze({ maxFailures, lockoutMinutes, ratePerMinute }),

@@ -1,3 +1,9 @@
+import type {
+  AssessmentTable,
+  ClinicalAlertTable,
+  SelfReportLinkTable,
+  SettingChangeTable,
+} from './tables/assessment.table.js';
 import type { AuditEventTable } from './tables/audit-event.table.js';
 import type { AuthSessionTable } from './tables/auth-session.table.js';
 import type { InstallStateTable } from './tables/install-state.table.js';
@@ -18,4 +24,8 @@ export interface DB {
   diagnoses: DiagnosisTable;
   consents: ConsentTable;
   audit_events: AuditEventTable;
+  setting_changes: SettingChangeTable;
+  self_report_links: SelfReportLinkTable;
+  assessments: AssessmentTable;
+  clinical_alerts: ClinicalAlertTable;
 }

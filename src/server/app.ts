@@ -13,10 +13,12 @@ import type { Deps } from '../services/deps.js';
 import { errorHandler, problem, sendProblem } from './http/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { validatorCompiler } from './plugins/validation.js';
+import { assessmentRoutes } from './routes/assessments.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { patientRoutes } from './routes/patients.routes.js';
+import { settingRoutes } from './routes/settings.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 
 export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -77,6 +79,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(userRoutes, { deps, prefix: API_PREFIX });
   await app.register(patientRoutes, { deps, prefix: API_PREFIX });
   await app.register(auditRoutes, { deps, prefix: API_PREFIX });
+  await app.register(assessmentRoutes, { deps, prefix: API_PREFIX });
+  await app.register(settingRoutes, { deps, prefix: API_PREFIX });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));

@@ -11,6 +11,8 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/setup',
   'POST /api/v1/setup',
   'POST /api/v1/auth/sign-in',
+  'GET /api/v1/self-report/:token',
+  'POST /api/v1/self-report/:token',
 ];
 
 describe('route permissions', () => {

@@ -13,14 +13,42 @@ export const PERMISSIONS = [
   'users.manage',
   'audit.read',
   'research.read',
+  'instruments.use',
+  'assessments.record',
+  'alerts.acknowledge',
+  'settings.read',
+  'settings.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['account.self', 'users.manage', 'audit.read'],
-  clinician: ['account.self', 'patients.read', 'patients.write', 'patients.archive'],
-  nurse: ['account.self', 'patients.read', 'patients.write'],
-  researcher: ['account.self', 'research.read'],
+  admin: [
+    'account.self',
+    'users.manage',
+    'audit.read',
+    'instruments.use',
+    'settings.read',
+    'settings.manage',
+  ],
+  clinician: [
+    'account.self',
+    'patients.read',
+    'patients.write',
+    'patients.archive',
+    'instruments.use',
+    'assessments.record',
+    'alerts.acknowledge',
+    'settings.read',
+  ],
+  nurse: [
+    'account.self',
+    'patients.read',
+    'patients.write',
+    'instruments.use',
+    'assessments.record',
+    'settings.read',
+  ],
+  researcher: ['account.self', 'research.read', 'instruments.use', 'settings.read'],
 };
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {

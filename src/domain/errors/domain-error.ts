@@ -18,7 +18,13 @@ export type DomainErrorCode =
   | 'user.not_found'
   | 'user.email_taken'
   | 'user.last_admin'
-  | 'record.not_found';
+  | 'record.not_found'
+  | 'setting.conflict'
+  | 'assessment.invalid'
+  | 'alert.already_acknowledged'
+  | 'selfreport.invalid'
+  | 'selfreport.expired'
+  | 'selfreport.used';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `dateOfBirth` or `weights.0.weightKg`. */

@@ -24,6 +24,12 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'user.email_taken': 409,
   'user.last_admin': 409,
   'record.not_found': 404,
+  'setting.conflict': 409,
+  'assessment.invalid': 400,
+  'alert.already_acknowledged': 409,
+  'selfreport.invalid': 404,
+  'selfreport.expired': 410,
+  'selfreport.used': 410,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -34,6 +40,7 @@ const TITLES: Readonly<Record<number, string>> = {
   405: 'Method not allowed',
   406: 'Not acceptable',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Request body too large',
   415: 'Unsupported media type',
   423: 'Locked',
