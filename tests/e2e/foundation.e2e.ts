@@ -54,7 +54,11 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
 
     // The nurse signs in and registers a patient.
     await signIn(page, 'nurse@clinic.test', 'nurse password 123');
-    await page.getByRole('heading', { name: 'Patients' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Patients' })
+      .click();
     await page.getByTestId('new-patient').click();
     await page.getByTestId('patient-family-name').fill('Lindqvist');
     await page.getByTestId('patient-given-name').fill('Maja');
@@ -69,7 +73,10 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
     expect(await page.getByTestId('patient-mrn-value').textContent()).toBe('E2E-0001');
 
     // Back at the list, a search finds the patient by part of the name and by MRN.
-    await page.getByRole('link', { name: 'Patients' }).first().click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Patients' })
+      .click();
     await page.getByTestId('patient-search').fill('lindq');
     await expect.poll(() => page.getByTestId('patient-count').textContent()).toBe('1 patient');
     await expect
@@ -96,6 +103,8 @@ describe.skipIf(!chromiumPath)('foundation in the browser', () => {
     const page = await context.newPage();
     await page.goto(server.url);
     await signIn(page, 'nurse@clinic.test', 'nurse password 123');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.goto(`${server.url}/patients`);
     await page.getByRole('heading', { name: 'Patients' }).waitFor();
     // Every form control on the page has an accessible name.
     const unlabelled = await page.evaluate(

@@ -1,16 +1,36 @@
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Layout } from './components/layout.js';
 import { AccountPage } from './features/account/account-page.js';
 import { AuditPage } from './features/audit/audit-page.js';
+import { DashboardPage } from './features/dashboard/dashboard-page.js';
 import { FirstRunPage } from './features/auth/first-run-page.js';
-import { useSession } from './features/auth/session.js';
+import { SessionProvider, useSession } from './features/auth/session.js';
 import { SignInPage } from './features/auth/sign-in-page.js';
 import { PatientCreatePage } from './features/patients/patient-create-page.js';
 import { PatientListPage } from './features/patients/patient-list-page.js';
 import { PatientPage } from './features/patients/patient-page.js';
+import { SelfReportPage } from './features/self-report/self-report-page.js';
+import { SettingsPage } from './features/settings/settings-page.js';
 import { UsersPage } from './features/users/users-page.js';
 
 export function App() {
+  const location = useLocation();
+  // The patient's self-report link needs no account and shows nothing else.
+  if (location.pathname.startsWith('/r/')) {
+    return (
+      <Routes>
+        <Route path="/r/:token" element={<SelfReportPage />} />
+      </Routes>
+    );
+  }
+  return (
+    <SessionProvider>
+      <StaffApp />
+    </SessionProvider>
+  );
+}
+
+function StaffApp() {
   const { state, can } = useSession();
   if (state.status === 'loading')
     return (
@@ -20,15 +40,17 @@ export function App() {
     );
   if (state.status === 'needs-setup') return <FirstRunPage />;
   if (state.status === 'signed-out') return <SignInPage />;
-  const home = can('patients.read') ? '/patients' : can('users.manage') ? '/users' : '/account';
+  const home = can('patients.read') ? '/dashboard' : can('users.manage') ? '/users' : '/account';
   return (
     <Layout>
       <Routes>
+        {can('patients.read') && <Route path="/dashboard" element={<DashboardPage />} />}
         {can('patients.read') && <Route path="/patients" element={<PatientListPage />} />}
         {can('patients.write') && <Route path="/patients/new" element={<PatientCreatePage />} />}
         {can('patients.read') && <Route path="/patients/:id" element={<PatientPage />} />}
         {can('users.manage') && <Route path="/users" element={<UsersPage />} />}
         {can('audit.read') && <Route path="/audit" element={<AuditPage />} />}
+        {can('settings.read') && <Route path="/settings" element={<SettingsPage />} />}
         <Route path="/account" element={<AccountPage />} />
         <Route path="*" element={<Navigate to={home} replace />} />
       </Routes>

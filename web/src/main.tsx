@@ -2,7 +2,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './app.js';
-import { SessionProvider } from './features/auth/session.js';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -10,9 +9,7 @@ if (!root) throw new Error('#root missing');
 createRoot(root).render(
   <StrictMode>
     <BrowserRouter>
-      <SessionProvider>
-        <App />
-      </SessionProvider>
+      <App />
     </BrowserRouter>
   </StrictMode>,
 );

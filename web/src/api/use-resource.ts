@@ -12,14 +12,18 @@ export interface Resource<T> {
  * Loads a value whenever `deps` change, and again on `reload()`. Answers from
  * an older load are dropped so a slow response never overwrites a newer one.
  */
-export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): Resource<T> {
+export function useResource<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  refreshMs?: number,
+): Resource<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({
     loading: true,
   });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => ({ ...s, loading: s.data === undefined }));
     load().then(
       (data) => {
         if (live) setState({ data, loading: false });
@@ -37,6 +41,12 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
     };
     // `load` is rebuilt each render; the caller's deps say when it really changes.
   }, [...deps, tick]);
+  // Optional polling, for worklists that must show new safety alerts without a reload.
+  useEffect(() => {
+    if (!refreshMs) return;
+    const timer = setInterval(() => setTick((t) => t + 1), refreshMs);
+    return () => clearInterval(timer);
+  }, [refreshMs]);
   return {
     data: state.data,
     error: state.error,

@@ -13,9 +13,11 @@ export function Layout({ children }: { children: ReactNode }) {
       <header className="topbar">
         <span className="brand">ketatrack</span>
         <nav aria-label="Main">
+          {can('patients.read') && <NavLink to="/dashboard">Dashboard</NavLink>}
           {can('patients.read') && <NavLink to="/patients">Patients</NavLink>}
           {can('users.manage') && <NavLink to="/users">Users</NavLink>}
           {can('audit.read') && <NavLink to="/audit">Audit log</NavLink>}
+          {can('settings.read') && <NavLink to="/settings">Settings</NavLink>}
           <NavLink to="/account">Account</NavLink>
         </nav>
         {me && (

@@ -6,6 +6,7 @@ import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner } from '../../components/field.js';
 import { Tabs } from '../../components/tabs.js';
 import { useSession } from '../auth/session.js';
+import { MeasurementsTab, PatientAlerts } from '../assessments/measurements-tab.js';
 import { BodyMeasurementsSection } from './body-measurements-section.js';
 import { ConsentsSection } from './consents-section.js';
 import { DiagnosesSection } from './diagnoses-section.js';
@@ -131,6 +132,7 @@ export function PatientPage() {
         </div>
       </header>
       <ErrorBanner error={actionError} />
+      <PatientAlerts patientId={p.id} />
       {editing && (
         <section aria-labelledby="edit-title">
           <h2 id="edit-title">Edit details</h2>
@@ -179,9 +181,7 @@ export function PatientPage() {
           {
             id: 'measurements',
             label: 'Rating scales',
-            content: () => (
-              <Upcoming what="Rating scales, self-report links and suicidal-ideation alerts." />
-            ),
+            content: () => <MeasurementsTab patientId={p.id} writable={writable} />,
           },
           {
             id: 'eligibility',
