@@ -224,4 +224,49 @@ describe.each(dialects())('assessments, alerts and settings on %s', (dialect) =>
       version: 1,
     });
   });
+
+  it("rescore reports scores a rule change would move, applies them audited, and keeps each score's own settings version", async () => {
+    const { rescoreAssessments } = await import('../../src/services/assessments/rescore.js');
+    const ctx = { actor: null, requestId: null, ip: 'test' };
+    // The settings change above must not move scores made under version 0.
+    expect((await rescoreAssessments(api.deps, ctx, { apply: false })).changed).toEqual([]);
+    const target = await api.deps.database.db
+      .selectFrom('assessments')
+      .select(['id', 'total'])
+      .orderBy('recorded_at')
+      .executeTakeFirstOrThrow();
+    // Simulate a score stored by an older scorer with a different rule.
+    await api.deps.database.db
+      .updateTable('assessments')
+      .set({ total: 99, scorer_version: '0' })
+      .where('id', '=', target.id)
+      .execute();
+    const dry = await rescoreAssessments(api.deps, ctx, { apply: false });
+    expect(dry.changed).toHaveLength(1);
+    expect(dry.changed[0]).toMatchObject({
+      assessmentId: target.id,
+      before: { total: 99, scorerVersion: '0' },
+      after: { total: target.total, scorerVersion: '1' },
+    });
+    const stillWrong = await api.deps.database.db
+      .selectFrom('assessments')
+      .select('total')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    expect(stillWrong.total).toBe(99);
+    await rescoreAssessments(api.deps, ctx, { apply: true });
+    const fixed = await api.deps.database.db
+      .selectFrom('assessments')
+      .select(['total', 'scorer_version'])
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    expect(fixed).toEqual({ total: target.total, scorer_version: '1' });
+    expect((await rescoreAssessments(api.deps, ctx, { apply: false })).changed).toEqual([]);
+    const audit = await api.deps.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', target.id)
+      .execute();
+    expect(audit.map((a) => a.action)).toContain('assessment.rescore');
+  });
 });

@@ -34,7 +34,11 @@ const LABELS = [
   'Feeling restless',
 ];
 
-const ITEMS = numbered(16, LABELS, scaleOptions(0, 3, { 0: 'none or usual', 3: 'most severe' }));
+const ITEMS = numbered(
+  16,
+  LABELS,
+  scaleOptions(0, 3, { 0: 'none or usual', 1: 'a little', 2: 'moderately', 3: 'severely' }),
+);
 
 /** The nine DSM criterion domains and their items (REFERENCE B.1 table). */
 export const QIDS_DOMAINS: readonly { id: string; items: readonly string[] }[] = [

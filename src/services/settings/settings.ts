@@ -28,11 +28,19 @@ export interface LoadedSettings {
 
 /** Defaults overlaid with the latest stored change of each key. */
 export async function loadSettings(db: Kysely<DB>): Promise<LoadedSettings> {
-  const changes = await listSettingChanges(db);
+  return settingsAt(await listSettingChanges(db), Number.POSITIVE_INFINITY);
+}
+
+/** The settings as they stood at a version: defaults plus every change up to it. */
+export function settingsAt(
+  changes: readonly SettingChangeRow[],
+  upToVersion: number,
+): LoadedSettings {
   const values: Record<string, number> = { ...DEFAULT_SETTINGS };
   const lastChange = new Map<string, SettingChangeRow>();
   let version = 0;
   for (const c of changes) {
+    if (c.version > upToVersion) continue;
     if (settingDefinition(c.key)) {
       values[c.key] = Number(c.value);
       lastChange.set(c.key, c);
