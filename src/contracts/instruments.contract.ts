@@ -197,6 +197,7 @@ export const SelfReportDone = Type.Object({ ok: Type.Literal(true), received: Ty
 
 export const SettingDto = Type.Object({
   key: Type.String(),
+  group: Type.String(),
   label: Type.String(),
   unit: Type.String(),
   value: Type.Number(),

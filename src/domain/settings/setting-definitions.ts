@@ -4,8 +4,21 @@
  * change any of them; values marked unverified ship as defaults awaiting local
  * clinical sign-off, and the UI says so.
  */
+import { ANTIDEPRESSANTS, minDoseSettingKey } from '../eligibility/antidepressants.js';
+
+export const SETTING_GROUPS = [
+  'Safety flags',
+  'Outcomes',
+  'Self-report',
+  'TRD eligibility',
+  'Minimum adequate doses',
+  'Screening',
+] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
+
 export interface SettingDefinition {
   readonly key: string;
+  readonly group: SettingGroup;
   readonly label: string;
   readonly unit: string;
   readonly defaultValue: number;
@@ -18,10 +31,11 @@ export interface SettingDefinition {
   readonly needsLocalSignOff: boolean;
 }
 
-export const SETTING_DEFINITIONS = [
+const STATIC_DEFINITIONS = [
   // --- Suicidal-ideation flags (issue 3; REFERENCE B.1, B.3, B.7, D1) ---
   {
     key: 'si.qidsItem12Min',
+    group: 'Safety flags',
     label: 'QIDS-SR16 item 12 at or above this raises a suicidal-ideation flag',
     unit: 'item score',
     defaultValue: 1,
@@ -34,6 +48,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'si.phq9Item9Min',
+    group: 'Safety flags',
     label: 'PHQ-9 item 9 at or above this raises a suicidal-ideation flag',
     unit: 'item score',
     defaultValue: 1,
@@ -45,6 +60,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'si.madrsItem10Min',
+    group: 'Safety flags',
     label: 'MADRS item 10 at or above this raises a suicidal-ideation flag',
     unit: 'item score',
     defaultValue: 2,
@@ -56,6 +72,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'si.hamdItem3Min',
+    group: 'Safety flags',
     label: 'HAM-D17 item 3 at or above this raises a suicidal-ideation flag',
     unit: 'item score',
     defaultValue: 1,
@@ -68,6 +85,7 @@ export const SETTING_DEFINITIONS = [
   // --- Remission thresholds (REFERENCE A.4, D4) ---
   {
     key: 'remission.qidsSr16Max',
+    group: 'Outcomes',
     label: 'QIDS-SR16 remission: total at or below',
     unit: 'points',
     defaultValue: 5,
@@ -79,6 +97,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'remission.phq9Max',
+    group: 'Outcomes',
     label: 'PHQ-9 remission: total at or below',
     unit: 'points',
     defaultValue: 4,
@@ -90,6 +109,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'remission.madrsMax',
+    group: 'Outcomes',
     label: 'MADRS remission: total at or below',
     unit: 'points',
     defaultValue: 10,
@@ -101,6 +121,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'remission.hamd17Max',
+    group: 'Outcomes',
     label: 'HAM-D17 remission: total at or below',
     unit: 'points',
     defaultValue: 7,
@@ -112,6 +133,7 @@ export const SETTING_DEFINITIONS = [
   },
   {
     key: 'response.minFallPercent',
+    group: 'Outcomes',
     label: 'Response: fall from baseline of at least',
     unit: '%',
     defaultValue: 50,
@@ -124,6 +146,7 @@ export const SETTING_DEFINITIONS = [
   // --- Self-report links (issue 3) ---
   {
     key: 'selfReport.linkExpiryHours',
+    group: 'Self-report',
     label: 'A self-report link expires after',
     unit: 'hours',
     defaultValue: 72,
@@ -133,17 +156,126 @@ export const SETTING_DEFINITIONS = [
     source: 'ketatrack default (issue 3)',
     needsLocalSignOff: false,
   },
+  // --- TRD adequacy (REFERENCE D5, A.4, B.8) ---
+  {
+    key: 'trd.minWeeks',
+    group: 'TRD eligibility',
+    label: 'An adequate trial lasts at least',
+    unit: 'weeks',
+    defaultValue: 6,
+    min: 1,
+    max: 52,
+    integer: true,
+    source: 'REFERENCE D5 [UNVERIFIED duration, MGH-ATRQ convention]; ATHF uses 4 weeks',
+    needsLocalSignOff: true,
+  },
+  {
+    key: 'trd.failureBelowPercent',
+    group: 'TRD eligibility',
+    label: 'A trial failed when improvement was below',
+    unit: '%',
+    defaultValue: 50,
+    min: 1,
+    max: 100,
+    integer: true,
+    source: 'REFERENCE D5 / A.4: failure = < 50% improvement (MGH-ATRQ; Fava 2018)',
+    needsLocalSignOff: false,
+  },
+  {
+    key: 'trd.minFailedTrials',
+    group: 'TRD eligibility',
+    label: 'TRD needs at least this many failed adequate trials in the current episode',
+    unit: 'trials',
+    defaultValue: 2,
+    min: 1,
+    max: 10,
+    integer: true,
+    source: 'REFERENCE A.4 / D5: ≥ 2 failed adequate trials (FDA, EMA, Fava 2018)',
+    needsLocalSignOff: false,
+  },
+  {
+    key: 'trd.poorAdherenceInadequate',
+    group: 'TRD eligibility',
+    label: 'A trial with poor adherence is not adequate (1 = yes, 0 = no)',
+    unit: 'yes/no',
+    defaultValue: 1,
+    min: 0,
+    max: 1,
+    integer: true,
+    source: 'ketatrack default; ATHF lowers the rating for non-adherence (REFERENCE A.4)',
+    needsLocalSignOff: true,
+  },
+  // --- Contraindication screen (issue 4; REFERENCE A.2, D1) ---
+  {
+    key: 'screen.expiryDays',
+    group: 'Screening',
+    label: 'A contraindication screen must be redone after',
+    unit: 'days',
+    defaultValue: 90,
+    min: 1,
+    max: 730,
+    integer: true,
+    source: 'ketatrack default (issue 4)',
+    needsLocalSignOff: true,
+  },
+  {
+    key: 'bp.cautionSystolic',
+    group: 'Screening',
+    label: 'Blood pressure above this systolic needs a clinician decision',
+    unit: 'mmHg',
+    defaultValue: 140,
+    min: 100,
+    max: 220,
+    integer: true,
+    source:
+      'REFERENCE D1 / A.2: label guidance, above about 140/90 decide individually whether to delay',
+    needsLocalSignOff: false,
+  },
+  {
+    key: 'bp.cautionDiastolic',
+    group: 'Screening',
+    label: 'Blood pressure above this diastolic needs a clinician decision',
+    unit: 'mmHg',
+    defaultValue: 90,
+    min: 60,
+    max: 140,
+    integer: true,
+    source:
+      'REFERENCE D1 / A.2: label guidance, above about 140/90 decide individually whether to delay',
+    needsLocalSignOff: false,
+  },
 ] as const satisfies readonly SettingDefinition[];
 
-export type SettingKey = (typeof SETTING_DEFINITIONS)[number]['key'];
-export type Settings = Readonly<Record<SettingKey, number>>;
+/** One editable minimum dose per antidepressant (REFERENCE B.8, D5). */
+const DOSE_DEFINITIONS: readonly SettingDefinition[] = ANTIDEPRESSANTS.map((d) => ({
+  key: minDoseSettingKey(d.id),
+  group: 'Minimum adequate doses' as const,
+  label: `${d.name} (${d.drugClass}): minimum adequate daily dose`,
+  unit: 'mg/day',
+  defaultValue: d.defaultMinDoseMg,
+  min: 0.5,
+  max: 3000,
+  integer: false,
+  source: d.source,
+  needsLocalSignOff: true,
+}));
+
+export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
+  ...STATIC_DEFINITIONS,
+  ...DOSE_DEFINITIONS,
+];
+
+export type SettingKey = (typeof STATIC_DEFINITIONS)[number]['key'];
+/** Named thresholds are typed; per-drug doses are read with `minDoseMg`. */
+export type Settings = Readonly<Record<SettingKey, number>> & Readonly<Record<string, number>>;
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze(
-  Object.fromEntries(SETTING_DEFINITIONS.map((d) => [d.key, d.defaultValue])) as Record<
-    SettingKey,
-    number
-  >,
+  Object.fromEntries(SETTING_DEFINITIONS.map((d) => [d.key, d.defaultValue])) as Settings,
 );
+
+export function minDoseMg(settings: Settings, drugId: string): number | undefined {
+  return (settings as Readonly<Record<string, number | undefined>>)[minDoseSettingKey(drugId)];
+}
 
 export function settingDefinition(key: string): SettingDefinition | undefined {
   return SETTING_DEFINITIONS.find((d) => d.key === key);

@@ -54,9 +54,10 @@ export async function listSettings(deps: Deps): Promise<SettingList> {
   const { settings, version, lastChange } = await loadSettings(deps.database.db);
   const out: SettingDto[] = SETTING_DEFINITIONS.map((d) => ({
     key: d.key,
+    group: d.group,
     label: d.label,
     unit: d.unit,
-    value: settings[d.key],
+    value: settings[d.key] ?? d.defaultValue,
     defaultValue: d.defaultValue,
     min: d.min,
     max: d.max,
