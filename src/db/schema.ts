@@ -4,6 +4,14 @@ import type {
   SelfReportLinkTable,
   SettingChangeTable,
 } from './tables/assessment.table.js';
+import type {
+  AntidepressantTrialTable,
+  ContraindicationScreenTable,
+  EctCourseTable,
+  EpisodeTable,
+  ScreenOverrideTable,
+  TrdEvaluationTable,
+} from './tables/eligibility.table.js';
 import type { AuditEventTable } from './tables/audit-event.table.js';
 import type { AuthSessionTable } from './tables/auth-session.table.js';
 import type { InstallStateTable } from './tables/install-state.table.js';
@@ -28,4 +36,10 @@ export interface DB {
   self_report_links: SelfReportLinkTable;
   assessments: AssessmentTable;
   clinical_alerts: ClinicalAlertTable;
+  episodes: EpisodeTable;
+  antidepressant_trials: AntidepressantTrialTable;
+  ect_courses: EctCourseTable;
+  trd_evaluations: TrdEvaluationTable;
+  contraindication_screens: ContraindicationScreenTable;
+  screen_overrides: ScreenOverrideTable;
 }

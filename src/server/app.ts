@@ -16,6 +16,7 @@ import { validatorCompiler } from './plugins/validation.js';
 import { assessmentRoutes } from './routes/assessments.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { eligibilityRoutes } from './routes/eligibility.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { patientRoutes } from './routes/patients.routes.js';
 import { settingRoutes } from './routes/settings.routes.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(auditRoutes, { deps, prefix: API_PREFIX });
   await app.register(assessmentRoutes, { deps, prefix: API_PREFIX });
   await app.register(settingRoutes, { deps, prefix: API_PREFIX });
+  await app.register(eligibilityRoutes, { deps, prefix: API_PREFIX });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));

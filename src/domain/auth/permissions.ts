@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'alerts.acknowledge',
   'settings.read',
   'settings.manage',
+  'eligibility.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,6 +40,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'assessments.record',
     'alerts.acknowledge',
     'settings.read',
+    'eligibility.write',
   ],
   nurse: [
     'account.self',
