@@ -7,6 +7,7 @@ import { ErrorBanner } from '../../components/field.js';
 import { Tabs } from '../../components/tabs.js';
 import { useSession } from '../auth/session.js';
 import { MeasurementsTab, PatientAlerts } from '../assessments/measurements-tab.js';
+import { EligibilityTab } from '../eligibility/eligibility-tab.js';
 import { BodyMeasurementsSection } from './body-measurements-section.js';
 import { ConsentsSection } from './consents-section.js';
 import { DiagnosesSection } from './diagnoses-section.js';
@@ -186,9 +187,7 @@ export function PatientPage() {
           {
             id: 'eligibility',
             label: 'Eligibility',
-            content: () => (
-              <Upcoming what="Antidepressant trial history, TRD verdict, staging and the contraindication screen." />
-            ),
+            content: () => <EligibilityTab patientId={p.id} archived={p.archived} />,
           },
           {
             id: 'sessions',
