@@ -29,47 +29,56 @@ export function SettingsPage() {
         Version {list.data?.version ?? '…'}. Every score and verdict records the version it used.
       </p>
       <ErrorBanner error={error ?? list.error} />
-      {list.data && (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Value</th>
-              <th scope="col">Default</th>
-              <th scope="col">Source</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.settings.map((s) => (
-              <tr key={s.key}>
-                <td>{s.label}</td>
-                <td>
-                  <strong>{s.value}</strong> {s.unit}
-                </td>
-                <td>{s.defaultValue}</td>
-                <td>
-                  {s.source}
-                  {s.needsLocalSignOff && (
-                    <span className="tag warn" title="Default awaiting local clinical sign-off">
-                      unverified: awaits local sign-off
-                    </span>
-                  )}
-                </td>
-                <td>
-                  {can('settings.manage') && (
-                    <button type="button" onClick={() => void edit(s)}>
-                      Change
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {list.data &&
+        [...new Set(list.data.settings.map((s) => s.group))].map((group) => (
+          <section key={group} aria-labelledby={`g-${group}`}>
+            <h2 id={`g-${group}`}>{group}</h2>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Setting</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Default</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.settings
+                  .filter((s) => s.group === group)
+                  .map((s) => (
+                    <tr key={s.key}>
+                      <td>{s.label}</td>
+                      <td>
+                        <strong>{s.value}</strong> {s.unit}
+                      </td>
+                      <td>{s.defaultValue}</td>
+                      <td>
+                        {s.source}
+                        {s.needsLocalSignOff && (
+                          <span
+                            className="tag warn"
+                            title="Default awaiting local clinical sign-off"
+                          >
+                            unverified: awaits local sign-off
+                          </span>
+                        )}
+                      </td>
+                      <td>
+                        {can('settings.manage') && (
+                          <button type="button" onClick={() => void edit(s)}>
+                            Change
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </section>
+        ))}
     </main>
   );
 }
