@@ -46,7 +46,7 @@ export function SettingsPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.settings
+                {(list.data?.settings ?? [])
                   .filter((s) => s.group === group)
                   .map((s) => (
                     <tr key={s.key}>
