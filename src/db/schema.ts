@@ -12,6 +12,15 @@ import type {
   ScreenOverrideTable,
   TrdEvaluationTable,
 } from './tables/eligibility.table.js';
+import type {
+  AdverseEventTable,
+  CourseTable,
+  ProtocolTable,
+  SessionAlertTable,
+  SessionEventTable,
+  SessionTable,
+  VitalsTable,
+} from './tables/session.table.js';
 import type { AuditEventTable } from './tables/audit-event.table.js';
 import type { AuthSessionTable } from './tables/auth-session.table.js';
 import type { InstallStateTable } from './tables/install-state.table.js';
@@ -42,4 +51,11 @@ export interface DB {
   trd_evaluations: TrdEvaluationTable;
   contraindication_screens: ContraindicationScreenTable;
   screen_overrides: ScreenOverrideTable;
+  protocols: ProtocolTable;
+  courses: CourseTable;
+  sessions: SessionTable;
+  session_events: SessionEventTable;
+  vitals: VitalsTable;
+  session_alerts: SessionAlertTable;
+  adverse_events: AdverseEventTable;
 }

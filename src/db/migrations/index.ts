@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as createCore from './202611271400_create-core.js';
 import * as createAssessments from './202611271500_create-assessments.js';
 import * as createEligibility from './202611271600_create-eligibility.js';
+import * as createSessions from './202611271700_create-sessions.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202611271400_create-core': createCore,
   '202611271500_create-assessments': createAssessments,
   '202611271600_create-eligibility': createEligibility,
+  '202611271700_create-sessions': createSessions,
 };

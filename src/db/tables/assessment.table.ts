@@ -45,6 +45,8 @@ export interface AssessmentTable {
   risk_level: string | null;
   settings_version: number;
   recorded_at: string;
+  /** The chairside session a rating was given in, if any. */
+  session_id: string | null;
 }
 
 export interface ClinicalAlertTable {

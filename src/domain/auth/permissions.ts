@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'settings.read',
   'settings.manage',
   'eligibility.write',
+  'sessions.run',
+  'sessions.confirm',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,6 +43,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'alerts.acknowledge',
     'settings.read',
     'eligibility.write',
+    'sessions.run',
+    'sessions.confirm',
   ],
   nurse: [
     'account.self',
@@ -49,6 +53,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'instruments.use',
     'assessments.record',
     'settings.read',
+    'sessions.run',
   ],
   researcher: ['account.self', 'research.read', 'instruments.use', 'settings.read'],
 };

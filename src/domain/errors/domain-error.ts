@@ -24,7 +24,13 @@ export type DomainErrorCode =
   | 'alert.already_acknowledged'
   | 'selfreport.invalid'
   | 'selfreport.expired'
-  | 'selfreport.used';
+  | 'selfreport.used'
+  | 'course.gates_not_met'
+  | 'session.not_found'
+  | 'session.version_conflict'
+  | 'session.transition_refused'
+  | 'session.not_cleared'
+  | 'session.dose_invalid';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `dateOfBirth` or `weights.0.weightKg`. */

@@ -30,6 +30,12 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'selfreport.invalid': 404,
   'selfreport.expired': 410,
   'selfreport.used': 410,
+  'course.gates_not_met': 409,
+  'session.not_found': 404,
+  'session.version_conflict': 409,
+  'session.transition_refused': 409,
+  'session.not_cleared': 409,
+  'session.dose_invalid': 400,
 };
 
 const TITLES: Readonly<Record<number, string>> = {

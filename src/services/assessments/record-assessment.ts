@@ -79,6 +79,8 @@ export interface NewAssessment {
   enteredBy: string | null;
   source: 'web' | 'self-report' | 'import';
   selfReportLinkId: string | null;
+  /** The chairside session, for ratings given during one. */
+  sessionId?: string | null;
 }
 
 /**
@@ -119,6 +121,7 @@ export async function storeAssessment(
     risk_level: result.riskLevel ?? null,
     settings_version: loaded.version,
     recorded_at: now.toISOString(),
+    session_id: input.sessionId ?? null,
   };
   await insertAssessment(trx, row);
   audit({

@@ -1,0 +1,195 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ProtocolDto, SessionDto } from '../../contracts/sessions.contract.js';
+import { latestMeasurements } from '../../db/repositories/patient.repository.js';
+import type { DB } from '../../db/schema.js';
+import type { SessionTable, VitalsTable } from '../../db/tables/session.table.js';
+import { vitalsDue } from '../../domain/sessions/alert-rules.js';
+import { checkDischarge } from '../../domain/sessions/discharge-check.js';
+import { allowedActions, type SessionState } from '../../domain/sessions/session-state.js';
+import type { Settings } from '../../domain/settings/setting-definitions.js';
+import { DomainError } from '../../domain/errors/domain-error.js';
+
+export type SessionRow = Selectable<SessionTable>;
+export type VitalsRow = Selectable<VitalsTable>;
+
+export async function loadSessionRow(db: Kysely<DB>, id: string): Promise<SessionRow> {
+  const s = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!s) throw new DomainError('session.not_found', `No session ${id}.`);
+  return s;
+}
+
+export async function sessionProtocol(db: Kysely<DB>, courseId: string): Promise<ProtocolDto> {
+  const c = await db
+    .selectFrom('courses')
+    .select('protocol')
+    .where('id', '=', courseId)
+    .executeTakeFirstOrThrow();
+  return JSON.parse(c.protocol) as ProtocolDto;
+}
+
+export const predoseOf = (vitals: readonly VitalsRow[]): VitalsRow | undefined =>
+  vitals.filter((v) => v.phase === 'predose').at(-1);
+
+export async function sessionVitals(db: Kysely<DB>, id: string): Promise<VitalsRow[]> {
+  return db
+    .selectFrom('vitals')
+    .selectAll()
+    .where('session_id', '=', id)
+    .orderBy('taken_at')
+    .orderBy('recorded_at')
+    .execute();
+}
+
+export async function sessionRatings(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('assessments')
+    .select(['id', 'instrument', 'administered_at', 'total', 'subscales'])
+    .where('session_id', '=', id)
+    .orderBy('administered_at')
+    .execute();
+}
+
+/** Everything a chairside screen shows, computed from the stored rows. */
+export async function buildSessionDto(
+  db: Kysely<DB>,
+  s: SessionRow,
+  settings: Settings,
+  now: Date,
+): Promise<SessionDto> {
+  const patient = await db
+    .selectFrom('patients')
+    .select(['id', 'mrn', 'family_name', 'given_name', 'sex'])
+    .where('id', '=', s.patient_id)
+    .executeTakeFirstOrThrow();
+  const latest = await latestMeasurements(db, s.patient_id);
+  const protocol = await sessionProtocol(db, s.course_id);
+  const vitals = await sessionVitals(db, s.id);
+  const alerts = await db
+    .selectFrom('session_alerts')
+    .selectAll()
+    .where('session_id', '=', s.id)
+    .orderBy('raised_at')
+    .execute();
+  const aes = await db
+    .selectFrom('adverse_events')
+    .selectAll()
+    .where('session_id', '=', s.id)
+    .orderBy('onset_at')
+    .execute();
+  const ratings = await sessionRatings(db, s.id);
+  const events = await db
+    .selectFrom('session_events')
+    .selectAll()
+    .where('session_id', '=', s.id)
+    .orderBy('at')
+    .execute();
+  const state = s.state as SessionState;
+  const postdose = vitals.filter((v) => v.phase !== 'predose');
+  const lastVitals = vitals.at(-1);
+  const due = s.phase_started_at
+    ? vitalsDue(
+        state,
+        lastVitals ? new Date(lastVitals.taken_at) : null,
+        new Date(s.phase_started_at),
+        now,
+        settings,
+      )
+    : { dueAt: null, overdue: false };
+  const predose = predoseOf(vitals);
+  const lastBp = [...postdose]
+    .reverse()
+    .find((v) => v.systolic_mmhg !== null && v.diastolic_mmhg !== null);
+  const lastOf = (instrument: string) =>
+    ratings.filter((r) => r.instrument === instrument).at(-1)?.total ?? null;
+  const observedFrom = protocol.drug === 'esketamine' ? s.infusion_started_at : s.infusion_ended_at;
+  const discharge = checkDischarge(
+    {
+      esketamine: protocol.drug === 'esketamine',
+      minutesObserved: observedFrom ? (now.getTime() - Date.parse(observedFrom)) / 60_000 : 0,
+      latestVitals: lastBp
+        ? { systolicMmHg: lastBp.systolic_mmhg ?? 0, diastolicMmHg: lastBp.diastolic_mmhg ?? 0 }
+        : null,
+      predose:
+        predose?.systolic_mmhg != null && predose.diastolic_mmhg != null
+          ? { systolicMmHg: predose.systolic_mmhg, diastolicMmHg: predose.diastolic_mmhg }
+          : null,
+      latestMoaas: lastOf('moaas'),
+      latestCadss: lastOf('cadss'),
+      escortPresent: s.escort_present === 1,
+    },
+    settings,
+  );
+  return {
+    id: s.id,
+    courseId: s.course_id,
+    patient: {
+      id: patient.id,
+      mrn: patient.mrn,
+      name: `${patient.family_name}, ${patient.given_name}`,
+      weightKg: latest.weightG === null ? null : latest.weightG / 1000,
+      heightCm: latest.heightMm === null ? null : latest.heightMm / 10,
+      sex: patient.sex,
+    },
+    protocol,
+    number: s.number,
+    scheduledFor: s.scheduled_for,
+    state,
+    version: s.version,
+    allowedActions: allowedActions(state),
+    dose: s.dose ? (JSON.parse(s.dose) as unknown) : null,
+    readiness: s.readiness ? (JSON.parse(s.readiness) as unknown) : null,
+    readinessConfirmedBy: s.readiness_confirmed_by,
+    escortPresent: s.escort_present === 1,
+    infusionStartedAt: s.infusion_started_at,
+    infusionEndedAt: s.infusion_ended_at,
+    abortReason: s.abort_reason,
+    vitals: vitals.map((v) => ({
+      id: v.id,
+      takenAt: v.taken_at,
+      phase: v.phase,
+      systolicMmHg: v.systolic_mmhg,
+      diastolicMmHg: v.diastolic_mmhg,
+      heartRateBpm: v.heart_rate_bpm,
+      spo2Percent: v.spo2_percent,
+      respiratoryRate: v.respiratory_rate,
+      rhythm: v.rhythm,
+    })),
+    nextVitalsDueAt: due.dueAt?.toISOString() ?? null,
+    vitalsOverdue: due.overdue,
+    alerts: alerts.map((a) => ({
+      id: a.id,
+      rule: a.rule,
+      level: a.level,
+      value: a.value,
+      action: a.action,
+      source: a.source,
+      raisedAt: a.raised_at,
+      acknowledgedAt: a.acknowledged_at,
+      acknowledgedBy: a.acknowledged_by,
+    })),
+    adverseEvents: aes.map((a) => ({
+      id: a.id,
+      type: a.type,
+      severity: a.severity,
+      onsetAt: a.onset_at,
+      actionTaken: a.action_taken,
+      outcome: a.outcome,
+      notes: a.notes,
+    })),
+    ratings: ratings.map((r) => ({
+      id: r.id,
+      instrument: r.instrument,
+      administeredAt: r.administered_at,
+      total: r.total,
+      subscales: JSON.parse(r.subscales) as Record<string, number>,
+    })),
+    events: events.map((e) => ({
+      at: e.at,
+      by: e.by,
+      kind: e.kind,
+      detail: JSON.parse(e.detail) as unknown,
+    })),
+    discharge,
+    serverTime: now.toISOString(),
+  };
+}

@@ -1,0 +1,683 @@
+import { sql, type Kysely, type Updateable } from 'kysely';
+import type {
+  ActBody,
+  AdverseEventBody,
+  DoseBody,
+  SessionDto,
+  SessionRatingBody,
+  SymptomBody,
+  VitalsBody,
+} from '../../contracts/sessions.contract.js';
+import { listConsents } from '../../db/repositories/patient.repository.js';
+import type { DB } from '../../db/schema.js';
+import type { SessionTable } from '../../db/tables/session.table.js';
+import { utcDate } from '../../domain/dates.js';
+import { calculateInfusionDose, esketamineDevices } from '../../domain/dosing/dose-calculator.js';
+import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+import { consentInForce } from '../../domain/patients/consent-rules.js';
+import { BPRS_POSITIVE_ITEMS } from '../../domain/scales/bprs.js';
+import {
+  evaluateBprsPositive,
+  evaluateCadss,
+  evaluateMoaas,
+  evaluateSymptom,
+  evaluateVitals,
+  type SessionAlert,
+} from '../../domain/sessions/alert-rules.js';
+import { checkReadiness } from '../../domain/sessions/check-readiness.js';
+import { transition, type SessionState } from '../../domain/sessions/session-state.js';
+import { roleHasPermission } from '../../domain/auth/permissions.js';
+import { storeAssessment } from '../assessments/record-assessment.js';
+import type { Deps, RequestContext } from '../deps.js';
+import { listScreens } from '../eligibility/screening.js';
+import { newId } from '../ids.js';
+import { loadSettings } from '../settings/settings.js';
+import { inTransaction, type Audit } from '../unit-of-work.js';
+import {
+  buildSessionDto,
+  loadSessionRow,
+  predoseOf,
+  sessionProtocol,
+  sessionRatings,
+  sessionVitals,
+  type SessionRow,
+} from './session-view.js';
+import { latestMeasurements } from '../../db/repositories/patient.repository.js';
+
+const actorOf = (ctx: RequestContext) => {
+  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
+  return ctx.actor;
+};
+
+/**
+ * Writes a change to a session. With `expected`, only if nobody changed it since
+ * that version was read (no lost updates); appends pass null and just bump it so
+ * other screens notice.
+ */
+async function bump(
+  trx: Kysely<DB>,
+  s: SessionRow,
+  expected: number | null,
+  patch: Updateable<SessionTable>,
+  nowIso: string,
+): Promise<void> {
+  let q = trx
+    .updateTable('sessions')
+    .set({ ...patch, version: sql<number>`version + 1`, updated_at: nowIso })
+    .where('id', '=', s.id);
+  if (expected !== null) q = q.where('version', '=', expected);
+  const r = await q.executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) {
+    throw new DomainError(
+      'session.version_conflict',
+      `Someone else changed this session (you had version ${expected}, it is now ${s.version}); your change was not saved. Reload and try again.`,
+      [{ field: 'version', rule: 'current-version', message: `must be ${s.version}` }],
+    );
+  }
+}
+
+async function logEvent(
+  trx: Kysely<DB>,
+  sessionId: string,
+  by: string | null,
+  kind: string,
+  detail: unknown,
+  at: string,
+): Promise<void> {
+  await trx
+    .insertInto('session_events')
+    .values({ id: newId(), session_id: sessionId, at, by, kind, detail: JSON.stringify(detail) })
+    .execute();
+}
+
+async function raise(
+  trx: Kysely<DB>,
+  audit: Audit,
+  s: SessionRow,
+  alerts: readonly SessionAlert[],
+  source: string,
+  sourceId: string | null,
+  at: string,
+): Promise<void> {
+  for (const a of alerts) {
+    const id = newId();
+    await trx
+      .insertInto('session_alerts')
+      .values({
+        id,
+        session_id: s.id,
+        patient_id: s.patient_id,
+        rule: a.rule,
+        level: a.level,
+        value: a.value,
+        action: a.action,
+        source,
+        source_id: sourceId,
+        raised_at: at,
+        acknowledged_at: a.level === 'recorded' ? at : null,
+        acknowledged_by: null,
+      })
+      .execute();
+    audit({
+      action: 'session.alert',
+      entityType: 'session_alert',
+      entityId: id,
+      patientId: s.patient_id,
+      details: { after: a },
+    });
+  }
+}
+
+export async function getSession(deps: Deps, ctx: RequestContext, id: string): Promise<SessionDto> {
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    audit({ action: 'session.read', entityType: 'session', entityId: id, patientId: s.patient_id });
+    const { settings } = await loadSettings(trx);
+    return buildSessionDto(trx, s, settings, deps.clock.now());
+  });
+}
+
+/** A cheap read for screens that poll for changes by others. */
+export async function sessionVersion(
+  deps: Deps,
+  id: string,
+): Promise<{ version: number; state: string }> {
+  const s = await loadSessionRow(deps.database.db, id);
+  return { version: s.version, state: s.state };
+}
+
+async function readinessFor(
+  deps: Deps,
+  ctx: RequestContext,
+  trx: Kysely<DB>,
+  s: SessionRow,
+  esketamine: boolean,
+  now: Date,
+) {
+  const { settings } = await loadSettings(trx);
+  const consents = await listConsents(trx, s.patient_id);
+  const screen = (await listScreens(deps, ctx, s.patient_id))[0];
+  const vitals = predoseOf(await sessionVitals(trx, s.id));
+  const lastDose = await trx
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.max('infusion_started_at').as('at'))
+    .where('patient_id', '=', s.patient_id)
+    .where('id', '!=', s.id)
+    .executeTakeFirst();
+  const since = new Date(
+    now.getTime() - settings['predose.siLookbackDays'] * 86_400_000,
+  ).toISOString();
+  const openSi = await trx
+    .selectFrom('clinical_alerts')
+    .innerJoin('assessments', 'assessments.id', 'clinical_alerts.assessment_id')
+    .select(['clinical_alerts.detail', 'assessments.instrument'])
+    .where('clinical_alerts.patient_id', '=', s.patient_id)
+    .where('clinical_alerts.acknowledged_at', 'is', null)
+    .where('assessments.administered_at', '>=', since)
+    .execute();
+  const unacknowledgedSi = openSi
+    .map((a) => JSON.parse(a.detail) as { instrument: string; item: string; value: number })
+    .filter(
+      (d) =>
+        (d.instrument === 'qids-sr16' && d.value >= settings['predose.siQidsItem12Min']) ||
+        (d.instrument === 'phq-9' && d.value >= settings['predose.siPhq9Item9Min']) ||
+        (d.instrument !== 'qids-sr16' && d.instrument !== 'phq-9'),
+    );
+  return checkReadiness(
+    {
+      consentInForce: consents.some((c) =>
+        consentInForce(
+          { signedOn: c.signed_on, expiresOn: c.expires_on, withdrawnOn: c.withdrawn_on },
+          utcDate(now),
+        ),
+      ),
+      screen: screen ? { status: screen.status, expired: screen.expired } : null,
+      vitals:
+        vitals &&
+        vitals.systolic_mmhg !== null &&
+        vitals.diastolic_mmhg !== null &&
+        vitals.heart_rate_bpm !== null
+          ? {
+              systolicMmHg: vitals.systolic_mmhg,
+              diastolicMmHg: vitals.diastolic_mmhg,
+              heartRateBpm: vitals.heart_rate_bpm,
+              spo2Percent: vitals.spo2_percent,
+            }
+          : null,
+      hoursSinceLastDose: lastDose?.at
+        ? (now.getTime() - Date.parse(lastDose.at)) / 3_600_000
+        : null,
+      unacknowledgedSi,
+      esketamine,
+      minutesSinceFood: s.last_food_at
+        ? (now.getTime() - Date.parse(s.last_food_at)) / 60_000
+        : null,
+      minutesSinceLiquid: s.last_liquid_at
+        ? (now.getTime() - Date.parse(s.last_liquid_at)) / 60_000
+        : null,
+    },
+    settings,
+  );
+}
+
+/** One state-machine step, with the checks each step needs, in one transaction. */
+export async function actOnSession(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: ActBody,
+): Promise<SessionDto> {
+  const actor = actorOf(ctx);
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    if (s.version !== body.version) await bump(trx, s, body.version, {}, nowIso);
+    const t = transition(s.state as SessionState, body.action, body.reason);
+    if (!t.ok) throw new DomainError('session.transition_refused', t.reason);
+    const protocol = await sessionProtocol(trx, s.course_id);
+    const patch: Updateable<SessionTable> = { state: t.to };
+    const detail: Record<string, unknown> = { from: s.state, to: t.to };
+    if (body.action === 'check-in') {
+      if (body.escortPresent !== undefined) patch.escort_present = body.escortPresent ? 1 : 0;
+      if (body.lastFoodAt) patch.last_food_at = body.lastFoodAt;
+      if (body.lastLiquidAt) patch.last_liquid_at = body.lastLiquidAt;
+    }
+    if (body.action === 'clear') {
+      const readiness = await readinessFor(deps, ctx, trx, s, protocol.drug === 'esketamine', now);
+      detail.readiness = readiness;
+      if (readiness.level === 'not-cleared') {
+        throw new DomainError(
+          'session.not_cleared',
+          `Not cleared: ${readiness.reasons
+            .filter((r) => r.level === 'not-cleared')
+            .map((r) => r.message)
+            .join(' ')}`,
+          readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
+        );
+      }
+      if (readiness.level === 'caution') {
+        if (!roleHasPermission(actor.role, 'sessions.confirm')) {
+          throw new DomainError(
+            'session.not_cleared',
+            `Caution: a clinician must confirm. ${readiness.reasons.map((r) => r.message).join(' ')}`,
+            readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
+          );
+        }
+        if (!body.confirmCaution) {
+          throw new DomainError(
+            'session.not_cleared',
+            `Caution: confirm to proceed. ${readiness.reasons.map((r) => r.message).join(' ')}`,
+            readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
+          );
+        }
+        patch.readiness_confirmed_by = actor.userId;
+      }
+      patch.readiness = JSON.stringify(readiness);
+    }
+    if (body.action === 'start') {
+      if (!s.dose)
+        throw new DomainError('session.transition_refused', 'Set the dose before starting.');
+      patch.infusion_started_at = nowIso;
+      patch.phase_started_at = nowIso;
+    }
+    if (body.action === 'end-infusion') {
+      patch.infusion_ended_at = nowIso;
+      patch.phase_started_at = nowIso;
+    }
+    if (body.action === 'discharge') {
+      if (body.escortPresent !== undefined) patch.escort_present = body.escortPresent ? 1 : 0;
+      const view = await buildSessionDto(
+        trx,
+        {
+          ...s,
+          escort_present:
+            body.escortPresent === undefined ? s.escort_present : body.escortPresent ? 1 : 0,
+        },
+        (await loadSettings(trx)).settings,
+        now,
+      );
+      const d = view.discharge as { ready: boolean; unmet: string[] };
+      if (!d.ready)
+        throw new DomainError(
+          'session.transition_refused',
+          `Not ready for discharge: ${d.unmet.join('; ')}.`,
+        );
+      detail.discharge = d;
+    }
+    if (body.action === 'abort') patch.abort_reason = body.reason?.trim() ?? null;
+    await bump(trx, s, body.version, patch, nowIso);
+    await logEvent(trx, s.id, actor.userId, body.action, detail, nowIso);
+    audit({
+      action: `session.${body.action}`,
+      entityType: 'session',
+      entityId: s.id,
+      patientId: s.patient_id,
+      details: {
+        before: { state: s.state },
+        after: { state: t.to },
+        ...(body.reason ? { reason: body.reason } : {}),
+      },
+    });
+    return buildSessionDto(
+      trx,
+      await loadSessionRow(trx, id),
+      (await loadSettings(trx)).settings,
+      now,
+    );
+  });
+}
+
+/**
+ * Computes and stores the dose from the protocol, the latest weight and the
+ * chosen basis. Only a clinician may set a dose other than the protocol's
+ * starting dose (escalation); the hard maximum always applies.
+ */
+export async function setSessionDose(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: DoseBody,
+): Promise<SessionDto> {
+  const actor = actorOf(ctx);
+  const now = deps.clock.now();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    if (!['scheduled', 'checked-in', 'cleared'].includes(s.state))
+      throw new DomainError(
+        'session.transition_refused',
+        `The dose cannot change once the session is ${s.state}.`,
+      );
+    const protocol = await sessionProtocol(trx, s.course_id);
+    const { settings } = await loadSettings(trx);
+    let dose: Record<string, unknown>;
+    if (protocol.drug === 'esketamine') {
+      const mg = body.esketamineDoseMg ?? protocol.fixedDoseMg ?? 56;
+      const r = esketamineDevices(mg);
+      if (!r.ok)
+        throw new DomainError(
+          'session.dose_invalid',
+          r.errors.map((e) => e.message).join('; '),
+          r.errors,
+        );
+      dose = { drug: 'esketamine', route: protocol.route, ...r.dose, doseUg: mg * 1000 };
+    } else {
+      const mgPerKg = body.mgPerKg ?? protocol.mgPerKg ?? 0;
+      const allowed =
+        protocol.mgPerKg === mgPerKg || roleHasPermission(actor.role, 'sessions.confirm');
+      if (!allowed)
+        throw new DomainError(
+          'auth.forbidden',
+          'Only a clinician may change the dose from the protocol (escalation).',
+        );
+      const patient = await trx
+        .selectFrom('patients')
+        .select(['sex'])
+        .where('id', '=', s.patient_id)
+        .executeTakeFirstOrThrow();
+      const latest = await latestMeasurements(trx, s.patient_id);
+      if (latest.weightG === null)
+        throw validationError([
+          { field: 'weightKg', rule: 'required', message: 'record the patient’s weight first' },
+        ]);
+      const r = calculateInfusionDose({
+        mgPerKg,
+        basis: body.basis ?? 'actual',
+        actualWeightKg: latest.weightG / 1000,
+        heightCm: latest.heightMm === null ? null : latest.heightMm / 10,
+        sex: patient.sex,
+        concentrationMgPerMl: body.concentrationMgPerMl ?? 1,
+        durationMin: protocol.durationMin,
+        maxMgPerKg: protocol.drug === 'midazolam' ? mgPerKg : settings['dose.maxMgPerKg'],
+      });
+      if (!r.ok)
+        throw new DomainError(
+          'session.dose_invalid',
+          r.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+          r.errors,
+        );
+      dose = {
+        drug: protocol.drug,
+        route: protocol.route,
+        ...r.dose,
+        escalated: protocol.mgPerKg !== mgPerKg,
+        setBy: actor.userId,
+      };
+    }
+    await bump(trx, s, body.version, { dose: JSON.stringify(dose) }, now.toISOString());
+    await logEvent(trx, s.id, actor.userId, 'dose', dose, now.toISOString());
+    audit({
+      action: 'session.dose',
+      entityType: 'session',
+      entityId: s.id,
+      patientId: s.patient_id,
+      details: { before: s.dose ? (JSON.parse(s.dose) as unknown) : null, after: dose },
+    });
+    return buildSessionDto(trx, await loadSessionRow(trx, id), settings, now);
+  });
+}
+
+const PHASE: Partial<Record<SessionState, string>> = {
+  'checked-in': 'predose',
+  cleared: 'predose',
+  infusing: 'infusing',
+  paused: 'infusing',
+  observing: 'observing',
+};
+
+/** Appends a reading, evaluates every alert rule against the pre-dose reading, and raises what fires. */
+export async function recordSessionVitals(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: VitalsBody,
+): Promise<SessionDto> {
+  const actor = actorOf(ctx);
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  if (
+    body.systolicMmHg !== undefined &&
+    body.diastolicMmHg !== undefined &&
+    body.diastolicMmHg >= body.systolicMmHg
+  ) {
+    throw validationError([
+      {
+        field: 'diastolicMmHg',
+        rule: 'below-systolic',
+        message: 'must be lower than the systolic pressure',
+      },
+    ]);
+  }
+  if ((body.systolicMmHg === undefined) !== (body.diastolicMmHg === undefined)) {
+    throw validationError([
+      {
+        field: body.systolicMmHg === undefined ? 'systolicMmHg' : 'diastolicMmHg',
+        rule: 'pair',
+        message: 'give both blood pressure values',
+      },
+    ]);
+  }
+  const takenAt = body.takenAt ? new Date(body.takenAt) : now;
+  if (Number.isNaN(takenAt.getTime()) || takenAt.getTime() > now.getTime() + 60_000) {
+    throw validationError([
+      { field: 'takenAt', rule: 'not-in-future', message: 'must not be in the future' },
+    ]);
+  }
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    const phase = PHASE[s.state as SessionState];
+    if (!phase)
+      throw new DomainError(
+        'session.transition_refused',
+        `Vitals are recorded from check-in to discharge; this session is ${s.state}.`,
+      );
+    const { settings } = await loadSettings(trx);
+    const before = predoseOf(await sessionVitals(trx, s.id));
+    const row = {
+      id: newId(),
+      session_id: s.id,
+      patient_id: s.patient_id,
+      taken_at: takenAt.toISOString(),
+      phase,
+      systolic_mmhg: body.systolicMmHg ?? null,
+      diastolic_mmhg: body.diastolicMmHg ?? null,
+      heart_rate_bpm: body.heartRateBpm ?? null,
+      spo2_percent: body.spo2Percent ?? null,
+      respiratory_rate: body.respiratoryRate ?? null,
+      rhythm: body.rhythm ?? null,
+      recorded_by: actor.userId,
+      recorded_at: nowIso,
+    };
+    await trx.insertInto('vitals').values(row).execute();
+    audit({
+      action: 'session.vitals',
+      entityType: 'vitals',
+      entityId: row.id,
+      patientId: s.patient_id,
+      details: { after: row },
+    });
+    if (phase !== 'predose') {
+      const reading = (v: typeof row | NonNullable<typeof before>) => ({
+        systolicMmHg: v.systolic_mmhg,
+        diastolicMmHg: v.diastolic_mmhg,
+        heartRateBpm: v.heart_rate_bpm,
+        spo2Percent: v.spo2_percent,
+        rhythm: v.rhythm as 'regular' | 'irregular' | null,
+      });
+      await raise(
+        trx,
+        audit,
+        s,
+        evaluateVitals(reading(row), before ? reading(before) : null, settings),
+        'vitals',
+        row.id,
+        nowIso,
+      );
+    }
+    await bump(trx, s, null, {}, nowIso);
+    return buildSessionDto(trx, await loadSessionRow(trx, id), settings, now);
+  });
+}
+
+export async function acknowledgeSessionAlert(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  alertId: string,
+): Promise<SessionDto> {
+  const actor = actorOf(ctx);
+  const now = deps.clock.now();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    const r = await trx
+      .updateTable('session_alerts')
+      .set({ acknowledged_at: now.toISOString(), acknowledged_by: actor.userId })
+      .where('id', '=', alertId)
+      .where('session_id', '=', id)
+      .where('acknowledged_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new DomainError(
+        'alert.already_acknowledged',
+        'This alert does not exist on this session or was already acknowledged.',
+      );
+    await logEvent(trx, s.id, actor.userId, 'alert-acknowledged', { alertId }, now.toISOString());
+    audit({
+      action: 'session.alert_acknowledge',
+      entityType: 'session_alert',
+      entityId: alertId,
+      patientId: s.patient_id,
+    });
+    await bump(trx, s, null, {}, now.toISOString());
+    return buildSessionDto(
+      trx,
+      await loadSessionRow(trx, id),
+      (await loadSettings(trx)).settings,
+      now,
+    );
+  });
+}
+
+/** CADSS, MOAA/S or BPRS scored by the instrument library, then checked against the session's first rating. */
+export async function recordSessionRating(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: SessionRatingBody,
+): Promise<SessionDto> {
+  const actor = actorOf(ctx);
+  const now = deps.clock.now();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    if (!PHASE[s.state as SessionState])
+      throw new DomainError(
+        'session.transition_refused',
+        `Ratings are recorded from check-in to discharge; this session is ${s.state}.`,
+      );
+    const loaded = await loadSettings(trx);
+    const earlier = (await sessionRatings(trx, s.id)).filter(
+      (r) => r.instrument === body.instrument,
+    );
+    const stored = await storeAssessment(
+      trx,
+      audit,
+      {
+        patientId: s.patient_id,
+        instrument: body.instrument,
+        answers: body.answers,
+        options: {},
+        administeredAt: now.toISOString(),
+        respondent: 'clinician',
+        enteredBy: actor.userId,
+        source: 'web',
+        selfReportLinkId: null,
+        sessionId: s.id,
+      },
+      loaded,
+      now,
+    );
+    const baseline = earlier[0]?.total ?? null;
+    const alerts =
+      body.instrument === 'moaas'
+        ? evaluateMoaas(stored.total ?? 5, baseline, loaded.settings)
+        : body.instrument === 'cadss'
+          ? evaluateCadss(stored.total ?? 0, baseline, loaded.settings)
+          : evaluateBprsPositive(
+              Object.fromEntries(BPRS_POSITIVE_ITEMS.map((i) => [i, body.answers[i] ?? null])),
+              loaded.settings,
+            );
+    await raise(trx, audit, s, alerts, 'rating', stored.id, now.toISOString());
+    await bump(trx, s, null, {}, now.toISOString());
+    return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now);
+  });
+}
+
+export async function recordAdverseEvent(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: AdverseEventBody,
+): Promise<SessionDto> {
+  const actor = actorOf(ctx);
+  const now = deps.clock.now();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    const row = {
+      id: newId(),
+      session_id: s.id,
+      patient_id: s.patient_id,
+      type: body.type,
+      severity: body.severity,
+      onset_at: body.onsetAt ?? now.toISOString(),
+      action_taken: body.actionTaken,
+      outcome: body.outcome,
+      notes: body.notes?.trim() || null,
+      recorded_by: actor.userId,
+      recorded_at: now.toISOString(),
+    };
+    await trx.insertInto('adverse_events').values(row).execute();
+    await logEvent(
+      trx,
+      s.id,
+      actor.userId,
+      'adverse-event',
+      { type: body.type, severity: body.severity },
+      now.toISOString(),
+    );
+    audit({
+      action: 'session.adverse_event',
+      entityType: 'adverse_event',
+      entityId: row.id,
+      patientId: s.patient_id,
+      details: { after: row },
+    });
+    await bump(trx, s, null, {}, now.toISOString());
+    return buildSessionDto(
+      trx,
+      await loadSessionRow(trx, id),
+      (await loadSettings(trx)).settings,
+      now,
+    );
+  });
+}
+
+export async function reportSymptom(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: SymptomBody,
+): Promise<SessionDto> {
+  actorOf(ctx);
+  const now = deps.clock.now();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const s = await loadSessionRow(trx, id);
+    await raise(trx, audit, s, [evaluateSymptom(body.symptom)], 'symptom', null, now.toISOString());
+    await bump(trx, s, null, {}, now.toISOString());
+    return buildSessionDto(
+      trx,
+      await loadSessionRow(trx, id),
+      (await loadSettings(trx)).settings,
+      now,
+    );
+  });
+}
