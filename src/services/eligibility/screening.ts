@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { ScreenBody, ScreenDto } from '../../contracts/eligibility.contract.js';
+import type { DB } from '../../db/schema.js';
 import {
   findScreen,
   insertOverride,
@@ -71,7 +73,23 @@ const actorId = (ctx: RequestContext): string => {
   return ctx.actor.userId;
 };
 
-/** Screens are judged with the settings of the version they were made under. */
+/** Screens, newest first, each judged with the settings of the version it was made under (inside the caller's transaction). */
+export async function screensOf(
+  trx: Kysely<DB>,
+  patientId: string,
+  nowIso: string,
+): Promise<ScreenDto[]> {
+  const rows = await listScreensOf(trx, patientId);
+  const overrides = await listOverridesOf(
+    trx,
+    rows.map((r) => r.id),
+  );
+  const changes = await listSettingChanges(trx);
+  return rows.map((r) =>
+    toScreenDto(r, overrides, settingsAt(changes, r.settings_version).settings, nowIso),
+  );
+}
+
 export async function listScreens(
   deps: Deps,
   ctx: RequestContext,
@@ -81,15 +99,7 @@ export async function listScreens(
   return inTransaction(deps, ctx, async (trx, audit) => {
     await loadPatient(trx, patientId);
     audit({ action: 'screen.list', entityType: 'contraindication_screen', patientId });
-    const rows = await listScreensOf(trx, patientId);
-    const overrides = await listOverridesOf(
-      trx,
-      rows.map((r) => r.id),
-    );
-    const changes = await listSettingChanges(trx);
-    return rows.map((r) =>
-      toScreenDto(r, overrides, settingsAt(changes, r.settings_version).settings, nowIso),
-    );
+    return screensOf(trx, patientId, nowIso);
   });
 }
 

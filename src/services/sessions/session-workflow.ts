@@ -29,7 +29,7 @@ import { transition, type SessionState } from '../../domain/sessions/session-sta
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import { storeAssessment } from '../assessments/record-assessment.js';
 import type { Deps, RequestContext } from '../deps.js';
-import { listScreens } from '../eligibility/screening.js';
+import { screensOf } from '../eligibility/screening.js';
 import { newId } from '../ids.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction, type Audit } from '../unit-of-work.js';
@@ -146,17 +146,10 @@ export async function sessionVersion(
   return { version: s.version, state: s.state };
 }
 
-async function readinessFor(
-  deps: Deps,
-  ctx: RequestContext,
-  trx: Kysely<DB>,
-  s: SessionRow,
-  esketamine: boolean,
-  now: Date,
-) {
+async function readinessFor(trx: Kysely<DB>, s: SessionRow, esketamine: boolean, now: Date) {
   const { settings } = await loadSettings(trx);
   const consents = await listConsents(trx, s.patient_id);
-  const screen = (await listScreens(deps, ctx, s.patient_id))[0];
+  const screen = (await screensOf(trx, s.patient_id, now.toISOString()))[0];
   const vitals = predoseOf(await sessionVitals(trx, s.id));
   const lastDose = await trx
     .selectFrom('sessions')
@@ -244,7 +237,7 @@ export async function actOnSession(
       if (body.lastLiquidAt) patch.last_liquid_at = body.lastLiquidAt;
     }
     if (body.action === 'clear') {
-      const readiness = await readinessFor(deps, ctx, trx, s, protocol.drug === 'esketamine', now);
+      const readiness = await readinessFor(trx, s, protocol.drug === 'esketamine', now);
       detail.readiness = readiness;
       if (readiness.level === 'not-cleared') {
         throw new DomainError(
