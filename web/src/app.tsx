@@ -10,6 +10,7 @@ import { PatientCreatePage } from './features/patients/patient-create-page.js';
 import { PatientListPage } from './features/patients/patient-list-page.js';
 import { PatientPage } from './features/patients/patient-page.js';
 import { SelfReportPage } from './features/self-report/self-report-page.js';
+import { ChairsidePage } from './features/sessions/chairside-page.js';
 import { SettingsPage } from './features/settings/settings-page.js';
 import { UsersPage } from './features/users/users-page.js';
 
@@ -48,6 +49,7 @@ function StaffApp() {
         {can('patients.read') && <Route path="/patients" element={<PatientListPage />} />}
         {can('patients.write') && <Route path="/patients/new" element={<PatientCreatePage />} />}
         {can('patients.read') && <Route path="/patients/:id" element={<PatientPage />} />}
+        {can('patients.read') && <Route path="/sessions/:id" element={<ChairsidePage />} />}
         {can('users.manage') && <Route path="/users" element={<UsersPage />} />}
         {can('audit.read') && <Route path="/audit" element={<AuditPage />} />}
         {can('settings.read') && <Route path="/settings" element={<SettingsPage />} />}

@@ -8,6 +8,7 @@ import { Tabs } from '../../components/tabs.js';
 import { useSession } from '../auth/session.js';
 import { MeasurementsTab, PatientAlerts } from '../assessments/measurements-tab.js';
 import { EligibilityTab } from '../eligibility/eligibility-tab.js';
+import { CoursesTab } from '../sessions/courses-tab.js';
 import { BodyMeasurementsSection } from './body-measurements-section.js';
 import { ConsentsSection } from './consents-section.js';
 import { DiagnosesSection } from './diagnoses-section.js';
@@ -192,7 +193,7 @@ export function PatientPage() {
           {
             id: 'sessions',
             label: 'Course & sessions',
-            content: () => <Upcoming what="Course plan, dosing and chairside session charts." />,
+            content: () => <CoursesTab patientId={p.id} archived={p.archived} />,
           },
           {
             id: 'outcomes',
