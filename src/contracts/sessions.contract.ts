@@ -236,3 +236,22 @@ export const SymptomBody = Type.Object(
   { additionalProperties: false },
 );
 export type SymptomBody = Static<typeof SymptomBody>;
+
+export const ProtocolBody = Type.Object(
+  {
+    name: Type.String({ minLength: 3, maxLength: 200 }),
+    drug: Type.Enum(['ketamine', 'esketamine', 'midazolam']),
+    route: Type.Enum(['iv', 'im', 'subcutaneous', 'intranasal']),
+    mgPerKg: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3 })),
+    fixedDoseMg: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 200 })),
+    durationMin: Type.Integer({ minimum: 1, maximum: 240 }),
+    sessionsPlanned: Type.Integer({ minimum: 1, maximum: 30 }),
+    perWeek: Type.Integer({ minimum: 1, maximum: 7 }),
+    escalationStepsMgPerKg: Type.Optional(
+      Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 3 }), { maxItems: 10 }),
+    ),
+    completerMinDoses: Type.Integer({ minimum: 1, maximum: 30 }),
+  },
+  { additionalProperties: false },
+);
+export type ProtocolBody = Static<typeof ProtocolBody>;

@@ -6,6 +6,8 @@ import {
   CourseDto,
   CourseList,
   DoseBody,
+  ProtocolBody,
+  ProtocolDto,
   ProtocolList,
   SessionDto,
   SessionRatingBody,
@@ -15,6 +17,8 @@ import {
   VitalsBody,
 } from '../../contracts/sessions.contract.js';
 import { listCourses, listProtocols, startCourse } from '../../services/sessions/courses.js';
+import { monitoringFormCsv } from '../../services/sessions/monitoring-form.js';
+import { saveProtocol } from '../../services/sessions/protocols.js';
 import {
   acknowledgeSessionAlert,
   actOnSession,
@@ -39,6 +43,60 @@ const AlertParams = Type.Object({
 });
 
 export const sessionRoutes: RoutePlugin = async (app, { deps }) => {
+  app.get(
+    '/sessions/:id/monitoring-form.csv',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Esketamine REMS monitoring-form record as CSV (REFERENCE A.3)',
+        params: IdParam,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="monitoring-form-${request.params.id}.csv"`,
+        )
+        .send(await monitoringFormCsv(deps, requestContext(request), request.params.id)),
+  );
+  app.post(
+    '/protocols/:id',
+    {
+      config: plan,
+      schema: {
+        tags,
+        summary: 'Create a custom protocol',
+        params: IdParam,
+        body: ProtocolBody,
+        response: { 201: ProtocolDto },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await saveProtocol(deps, requestContext(request), request.params.id, request.body, true),
+        ),
+  );
+  app.put(
+    '/protocols/:id',
+    {
+      config: plan,
+      schema: {
+        tags,
+        summary: 'Edit a protocol template (running courses keep their snapshot)',
+        params: IdParam,
+        body: ProtocolBody,
+        response: { 200: ProtocolDto },
+      },
+    },
+    async (request) =>
+      saveProtocol(deps, requestContext(request), request.params.id, request.body, false),
+  );
   app.get(
     '/protocols',
     {
