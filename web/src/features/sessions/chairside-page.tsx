@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS } from '../../../../src/domain/settings/setting-defini
 import { ApiError, apiGet, apiPost } from '../../api/client.js';
 import { ErrorBanner } from '../../components/field.js';
 import { useSession } from '../auth/session.js';
+import { AdverseEventPanel, DosePanel, RatingsPanel } from './session-panels.js';
 import { VitalsChart } from './vitals-chart.js';
 
 const ACTION_LABELS: Record<string, string> = {
@@ -40,7 +41,6 @@ export function ChairsidePage() {
     rr: '',
     rhythm: 'regular',
   });
-  const [concentration, setConcentration] = useState('1');
   const [escort, setEscort] = useState(false);
   const version = useRef<number | null>(null);
   version.current = s?.version ?? null;
@@ -363,31 +363,7 @@ export function ChairsidePage() {
             ) : (
               <p className="muted">Not set.</p>
             )}
-            {['scheduled', 'checked-in', 'cleared'].includes(s.state) && (
-              <form
-                className="inline-form"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  void send('/dose', {
-                    version: s.version,
-                    concentrationMgPerMl: Number(concentration),
-                  });
-                }}
-              >
-                <label className="field">
-                  Concentration (mg/mL)
-                  <input
-                    inputMode="decimal"
-                    value={concentration}
-                    onChange={(e) => setConcentration(e.target.value)}
-                    data-testid="dose-concentration"
-                  />
-                </label>
-                <button type="submit" data-testid="dose-set">
-                  Calculate protocol dose
-                </button>
-              </form>
-            )}
+            <DosePanel s={s} canEscalate={can('sessions.confirm')} send={send} />
           </section>
           <section className="card" aria-labelledby="moaas-title">
             <h2 id="moaas-title">MOAA/S</h2>
@@ -411,8 +387,21 @@ export function ChairsidePage() {
                 .join(' · ')}
             </p>
           </section>
+          <section className="card" aria-labelledby="ratings-title">
+            <h2 id="ratings-title">BPRS+ and CADSS</h2>
+            <RatingsPanel send={send} />
+          </section>
+          <section className="card" aria-labelledby="ae-title">
+            <h2 id="ae-title">Symptoms and adverse events</h2>
+            <AdverseEventPanel s={s} send={send} />
+          </section>
           <section className="card" aria-labelledby="discharge-title">
             <h2 id="discharge-title">Discharge</h2>
+            {s.protocol.drug === 'esketamine' && (
+              <p>
+                <a href={`/api/v1/sessions/${s.id}/monitoring-form.csv`}>Monitoring form (CSV)</a>
+              </p>
+            )}
             {discharge.ready ? (
               <p className="ok-text" data-testid="discharge-ready">
                 Ready for discharge. {discharge.advice}
