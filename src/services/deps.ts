@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Role } from '../domain/auth/permissions.js';
+import { DomainError } from '../domain/errors/domain-error.js';
 
 export interface Clock {
   now(): Date;
@@ -40,3 +41,9 @@ export const cliContext = (actor: Actor | null = null): RequestContext => ({
   requestId: null,
   ip: 'cli',
 });
+
+/** The signed-in actor of a use case that records who did it. */
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
+  return ctx.actor;
+}

@@ -6,7 +6,7 @@ import {
   listOpenAlerts as listOpenAlertRows,
 } from '../../db/repositories/assessment.repository.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { loadPatient } from '../patients/manage-patients.js';
 import { inTransaction } from '../unit-of-work.js';
 import { toAlertDto } from './assessment-dto.js';
@@ -45,8 +45,7 @@ export async function acknowledgeAlert(
   alertId: string,
   note: string,
 ): Promise<AlertDto> {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  const actor = ctx.actor;
+  const actor = requireActor(ctx);
   const at = deps.clock.now().toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
     const alert = await findAlert(trx, alertId);

@@ -17,7 +17,7 @@ import {
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
 import { INSTRUMENTS } from '../../domain/scales/instruments.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
 import { loadSettings } from '../settings/settings.js';
@@ -67,8 +67,7 @@ export async function createSelfReportLink(
       })),
     );
   }
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  const actor = ctx.actor;
+  const actor = requireActor(ctx);
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   const row = await inTransaction(deps, ctx, async (trx, audit) => {

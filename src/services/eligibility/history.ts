@@ -33,7 +33,7 @@ import {
   validationError,
   type FieldProblem,
 } from '../../domain/errors/domain-error.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
 import { inTransaction } from '../unit-of-work.js';
@@ -82,11 +82,6 @@ function toEctDto(r: EctRow): EctDto {
     recordedAt: r.recorded_at,
   };
 }
-
-const actorId = (ctx: RequestContext): string => {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  return ctx.actor.userId;
-};
 
 export async function listEpisodes(
   deps: Deps,
@@ -151,7 +146,7 @@ export async function startEpisode(
       ended_on: null,
       severity: body.severity ?? null,
       notes: body.notes?.trim() || null,
-      recorded_by: actorId(ctx),
+      recorded_by: requireActor(ctx).userId,
       recorded_at: deps.clock.now().toISOString(),
     };
     await insertEpisode(trx, row);
@@ -326,7 +321,7 @@ export async function addTrial(
       augmentation: body.augmentation ? 1 : 0,
       augmentation_agent: body.augmentationAgent?.trim() || null,
       entered_in_error_at: null,
-      recorded_by: actorId(ctx),
+      recorded_by: requireActor(ctx).userId,
       recorded_at: deps.clock.now().toISOString(),
     };
     await insertTrial(trx, row);
@@ -402,7 +397,7 @@ export async function addEctCourse(
       sessions: body.sessions,
       electrode_placement: body.electrodePlacement,
       outcome: body.outcome,
-      recorded_by: actorId(ctx),
+      recorded_by: requireActor(ctx).userId,
       recorded_at: deps.clock.now().toISOString(),
     };
     await insertEct(trx, row);

@@ -14,7 +14,7 @@ import { isUniqueViolation } from '../../db/unique-violation.js';
 import { findContraindication, judgeScreen } from '../../domain/eligibility/contraindications.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import type { Settings } from '../../domain/settings/setting-definitions.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
 import { loadSettings, settingsAt } from '../settings/settings.js';
@@ -67,11 +67,6 @@ function toScreenDto(
     settingsVersion: r.settings_version,
   };
 }
-
-const actorId = (ctx: RequestContext): string => {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  return ctx.actor.userId;
-};
 
 /** Screens, newest first, each judged with the settings of the version it was made under (inside the caller's transaction). */
 export async function screensOf(
@@ -136,7 +131,7 @@ export async function createScreen(
       id: newId(),
       patient_id: patientId,
       screened_at: now.toISOString(),
-      screened_by: actorId(ctx),
+      screened_by: requireActor(ctx).userId,
       present: JSON.stringify(body.present),
       notes: body.notes?.trim() || null,
       systolic_mmhg: body.systolicMmHg,
@@ -207,7 +202,7 @@ export async function overrideScreenItem(
         screen_id: screenId,
         item_id: itemId,
         reason: reason.trim(),
-        overridden_by: actorId(ctx),
+        overridden_by: requireActor(ctx).userId,
         overridden_at: now.toISOString(),
       });
       audit({

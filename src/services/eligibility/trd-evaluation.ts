@@ -22,8 +22,8 @@ import {
   type ResponseCategory,
   type TrialInput,
 } from '../../domain/eligibility/trd-rules.js';
-import { DomainError, validationError } from '../../domain/errors/domain-error.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { validationError } from '../../domain/errors/domain-error.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { loadPatient } from '../patients/manage-patients.js';
 import { loadSettings } from '../settings/settings.js';
@@ -68,8 +68,7 @@ export async function evaluateTrd(
   ctx: RequestContext,
   patientId: string,
 ): Promise<TrdEvaluationDto> {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  const actor = ctx.actor;
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     await loadPatient(trx, patientId);

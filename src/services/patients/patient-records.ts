@@ -30,16 +30,11 @@ import {
   cmToMm,
   kgToGrams,
 } from '../../domain/patients/patient-rules.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../unit-of-work.js';
 import { assertNotArchived, loadPatient } from './manage-patients.js';
 import { toConsentDto, toDiagnosisDto, toMeasurementDto } from './patient-dto.js';
-
-const actorId = (ctx: RequestContext): string => {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  return ctx.actor.userId;
-};
 
 export async function listMeasurements(
   deps: Deps,
@@ -74,7 +69,7 @@ export async function addMeasurement(
       measured_on: body.measuredOn,
       weight_g: body.weightKg === undefined ? null : kgToGrams(body.weightKg),
       height_mm: body.heightCm === undefined ? null : cmToMm(body.heightCm),
-      recorded_by: actorId(ctx),
+      recorded_by: requireActor(ctx).userId,
       recorded_at: now.toISOString(),
     };
     await insertMeasurement(trx, row);
@@ -123,7 +118,7 @@ export async function addDiagnosis(
       onset_on: body.onsetOn ?? null,
       status: body.status ?? 'active',
       is_primary: body.isPrimary ? 1 : 0,
-      recorded_by: actorId(ctx),
+      recorded_by: requireActor(ctx).userId,
       recorded_at: now.toISOString(),
     };
     await insertDiagnosis(trx, row);
@@ -202,7 +197,7 @@ export async function addConsent(
       signer_relation: body.signerRelation,
       expires_on: body.expiresOn ?? null,
       withdrawn_on: null,
-      recorded_by: actorId(ctx),
+      recorded_by: requireActor(ctx).userId,
       recorded_at: now.toISOString(),
     };
     await insertConsent(trx, row);

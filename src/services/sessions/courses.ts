@@ -6,7 +6,7 @@ import type { ProtocolTable } from '../../db/tables/session.table.js';
 import { isCalendarDate, utcDate } from '../../domain/dates.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { consentInForce } from '../../domain/patients/consent-rules.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { listScreens } from '../eligibility/screening.js';
 import { listTrdEvaluations } from '../eligibility/trd-evaluation.js';
 import { newId } from '../ids.js';
@@ -105,8 +105,7 @@ export async function startCourse(
   patientId: string,
   body: StartCourseBody,
 ): Promise<CourseDto> {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  const actor = ctx.actor;
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   if (!isCalendarDate(body.startOn))
     throw validationError([

@@ -28,7 +28,7 @@ import { checkReadiness } from '../../domain/sessions/check-readiness.js';
 import { transition, type SessionState } from '../../domain/sessions/session-state.js';
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import { storeAssessment } from '../assessments/record-assessment.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
 import { newId } from '../ids.js';
 import { loadSettings } from '../settings/settings.js';
@@ -43,11 +43,6 @@ import {
   type SessionRow,
 } from './session-view.js';
 import { latestMeasurements } from '../../db/repositories/patient.repository.js';
-
-const actorOf = (ctx: RequestContext) => {
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  return ctx.actor;
-};
 
 /**
  * Writes a change to a session. With `expected`, only if nobody changed it since
@@ -220,7 +215,7 @@ export async function actOnSession(
   id: string,
   body: ActBody,
 ): Promise<SessionDto> {
-  const actor = actorOf(ctx);
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
@@ -332,7 +327,7 @@ export async function setSessionDose(
   id: string,
   body: DoseBody,
 ): Promise<SessionDto> {
-  const actor = actorOf(ctx);
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     const s = await loadSessionRow(trx, id);
@@ -425,7 +420,7 @@ export async function recordSessionVitals(
   id: string,
   body: VitalsBody,
 ): Promise<SessionDto> {
-  const actor = actorOf(ctx);
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   if (
@@ -518,7 +513,7 @@ export async function acknowledgeSessionAlert(
   id: string,
   alertId: string,
 ): Promise<SessionDto> {
-  const actor = actorOf(ctx);
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     const s = await loadSessionRow(trx, id);
@@ -558,7 +553,7 @@ export async function recordSessionRating(
   id: string,
   body: SessionRatingBody,
 ): Promise<SessionDto> {
-  const actor = actorOf(ctx);
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     const s = await loadSessionRow(trx, id);
@@ -611,7 +606,7 @@ export async function recordAdverseEvent(
   id: string,
   body: AdverseEventBody,
 ): Promise<SessionDto> {
-  const actor = actorOf(ctx);
+  const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     const s = await loadSessionRow(trx, id);
@@ -660,7 +655,7 @@ export async function reportSymptom(
   id: string,
   body: SymptomBody,
 ): Promise<SessionDto> {
-  actorOf(ctx);
+  requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
     const s = await loadSessionRow(trx, id);

@@ -16,7 +16,7 @@ import {
   type SettingKey,
   type Settings,
 } from '../../domain/settings/setting-definitions.js';
-import type { Deps, RequestContext } from '../deps.js';
+import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { inTransaction } from '../unit-of-work.js';
 
 export interface LoadedSettings {
@@ -82,8 +82,7 @@ export async function changeSetting(
   if (!d) throw new DomainError('record.not_found', `No setting ${key}.`);
   const problem = checkSettingValue(d, value);
   if (problem) throw validationError([{ field: 'value', rule: 'setting-range', message: problem }]);
-  if (!ctx.actor) throw new DomainError('auth.unauthenticated', 'Sign in first.');
-  const actor = ctx.actor;
+  const actor = requireActor(ctx);
   try {
     await inTransaction(deps, ctx, async (trx, audit) => {
       const { settings, version } = await loadSettings(trx);
