@@ -11,6 +11,7 @@ import { PatientListPage } from './features/patients/patient-list-page.js';
 import { PatientPage } from './features/patients/patient-page.js';
 import { SelfReportPage } from './features/self-report/self-report-page.js';
 import { ChairsidePage } from './features/sessions/chairside-page.js';
+import { ProtocolsPage } from './features/sessions/protocols-page.js';
 import { SettingsPage } from './features/settings/settings-page.js';
 import { UsersPage } from './features/users/users-page.js';
 
@@ -50,6 +51,7 @@ function StaffApp() {
         {can('patients.write') && <Route path="/patients/new" element={<PatientCreatePage />} />}
         {can('patients.read') && <Route path="/patients/:id" element={<PatientPage />} />}
         {can('patients.read') && <Route path="/sessions/:id" element={<ChairsidePage />} />}
+        {can('patients.read') && <Route path="/protocols" element={<ProtocolsPage />} />}
         {can('users.manage') && <Route path="/users" element={<UsersPage />} />}
         {can('audit.read') && <Route path="/audit" element={<AuditPage />} />}
         {can('settings.read') && <Route path="/settings" element={<SettingsPage />} />}

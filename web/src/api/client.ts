@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {

@@ -15,6 +15,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label="Main">
           {can('patients.read') && <NavLink to="/dashboard">Dashboard</NavLink>}
           {can('patients.read') && <NavLink to="/patients">Patients</NavLink>}
+          {can('patients.read') && <NavLink to="/protocols">Protocols</NavLink>}
           {can('users.manage') && <NavLink to="/users">Users</NavLink>}
           {can('audit.read') && <NavLink to="/audit">Audit log</NavLink>}
           {can('settings.read') && <NavLink to="/settings">Settings</NavLink>}
