@@ -5,6 +5,7 @@ import { ApiError, apiGet, apiPatch, apiPost } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field, SelectField } from '../../components/field.js';
 import { useSession } from '../auth/session.js';
+import { EctSection } from './ect-section.js';
 import { ScreenSection } from './screen-section.js';
 import { TrialsSection } from './trials-section.js';
 
@@ -35,6 +36,7 @@ export function EligibilityTab({ patientId, archived }: { patientId: string; arc
       />
       <ErrorBanner error={episodes.error} />
       {current && <TrialsSection patientId={patientId} writable={writable} />}
+      {current && <EctSection patientId={patientId} writable={writable} />}
       <ScreenSection patientId={patientId} writable={writable} />
     </div>
   );
