@@ -74,7 +74,7 @@ export const isRemission = (value: number, r: OutcomeRules): boolean =>
 export interface Reached {
   readonly at: string;
   readonly days: number;
-  /** Doses given up to and including that moment. */
+  /** Doses given before that score was taken (a rating taken as a dose starts reflects the doses before it). */
   readonly doses: number;
 }
 

@@ -21,6 +21,7 @@ import {
   SelfReportSubmitBody,
   TokenParam,
 } from '../../contracts/instruments.contract.js';
+import { ProgressDto } from '../../contracts/outcomes.contract.js';
 import { SubIdParams } from '../../contracts/patients.contract.js';
 import {
   acknowledgeAlert,
@@ -40,6 +41,7 @@ import {
   revokeSelfReportLink,
   submitSelfReport,
 } from '../../services/assessments/self-report.js';
+import { patientProgress } from '../../services/outcomes/patient-progress.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -51,6 +53,20 @@ const tags = ['assessments'];
 
 export const assessmentRoutes: RoutePlugin = async (app, { deps }) => {
   await app.register(rateLimit, { global: false });
+
+  app.get(
+    '/patients/:id/progress',
+    {
+      config: read,
+      schema: {
+        tags: ['outcomes'],
+        summary: 'Progress per instrument on the latest course, with the rules used',
+        params: IdParam,
+        response: { 200: ProgressDto },
+      },
+    },
+    async (request) => patientProgress(deps, requestContext(request), request.params.id),
+  );
 
   app.get(
     '/instruments',

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, sessionCookie, startTestApi, type TestApi } from '../helpers/test-api.js';
+import { dialects } from '../helpers/test-deps.js';
+
+const qids = (level: number) => {
+  // Every domain at `level` except suicidal ideation (item 12 = 0): total = 8 × level.
+  const a: Record<string, number | null> = {};
+  for (let i = 1; i <= 16; i++) a[String(i)] = level;
+  a['7'] = null;
+  a['9'] = null;
+  a['12'] = 0;
+  return a;
+};
+
+describe.each(dialects())('patient progress on %s', (dialect) => {
+  let api: TestApi;
+  let patientId: string;
+  const post = (url: string, payload: unknown) =>
+    api.as('clinician', { method: 'POST', url, payload: payload as object });
+
+  beforeAll(async () => {
+    api = await startTestApi(dialect, {
+      KETATRACK_SESSION_IDLE_MINUTES: '1440',
+      KETATRACK_SESSION_TTL_HOURS: '720',
+    });
+    patientId = (
+      await post('/api/v1/patients', {
+        mrn: 'PRG-1',
+        familyName: 'Progress',
+        givenName: 'Pia',
+        dateOfBirth: '1979-09-09',
+        sex: 'female',
+        weightKg: 60,
+      })
+    ).json().id;
+    await post(`/api/v1/patients/${patientId}/screens`, {
+      present: [],
+      systolicMmHg: 118,
+      diastolicMmHg: 76,
+      heartRateBpm: 68,
+    });
+    await post(`/api/v1/patients/${patientId}/consents`, {
+      documentTitle: 'Consent',
+      documentVersion: '1',
+      signedOn: '2026-01-01',
+      signerName: 'Pia',
+      signerRelation: 'patient',
+    });
+  });
+  afterAll(async () => api.close());
+
+  it('reports baseline, endpoint, % change, response, remission, time to response in days and doses, and BP rise per session', async () => {
+    await post(`/api/v1/patients/${patientId}/assessments`, {
+      instrument: 'qids-sr16',
+      answers: qids(2),
+      administeredAt: new Date(api.clock.now().getTime() - 3 * 86_400_000).toISOString(),
+    });
+    await post(`/api/v1/patients/${patientId}/assessments`, {
+      instrument: 'qids-sr16',
+      answers: qids(2),
+    }); // baseline: 18
+    const course = (
+      await post(`/api/v1/patients/${patientId}/courses`, {
+        protocolId: 'iv-standard',
+        startOn: '2026-11-27',
+        trdOverrideReason: 'TRD documented by referring team',
+      })
+    ).json();
+    const levels = [2, 1, 0];
+    for (const [i, s] of course.sessions.slice(0, 3).entries()) {
+      const u = (p: string) => `/api/v1/sessions/${s.id}${p}`;
+      const v = async () => (await api.as('clinician', { url: u('') })).json().version;
+      await post(u('/dose'), { version: await v() });
+      await post(u('/actions'), { action: 'check-in', version: await v(), escortPresent: true });
+      await post(u('/vitals'), { systolicMmHg: 120, diastolicMmHg: 78, heartRateBpm: 70 });
+      expect((await post(u('/actions'), { action: 'clear', version: await v() })).statusCode).toBe(
+        200,
+      );
+      await post(u('/actions'), { action: 'start', version: await v() });
+      await post(u('/vitals'), { systolicMmHg: 130 + i * 10, diastolicMmHg: 85, heartRateBpm: 80 });
+      await post(u('/actions'), { action: 'end-infusion', version: await v() });
+      api.clock.advance(2 * 86_400_000);
+      // Two days pass between sessions: sign in again, as staff would.
+      for (const role of ['clinician', 'nurse'] as const) {
+        api.cookies[role] = sessionCookie(
+          await api.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/sign-in',
+            payload: { email: `${role}@test.invalid`, password: PASSWORD },
+          }),
+        );
+      }
+      await post(`/api/v1/patients/${patientId}/assessments`, {
+        instrument: 'qids-sr16',
+        answers: qids(levels[i]!),
+      });
+      api.clock.advance(3_600_000);
+    }
+    const res = await api.as('nurse', { url: `/api/v1/patients/${patientId}/progress` });
+    expect(res.statusCode).toBe(200);
+    const p = res.json();
+    expect(p.course).toMatchObject({ dosesGiven: 3, completer: false });
+    const q = p.instruments.find((x: { instrument: string }) => x.instrument === 'qids-sr16');
+    expect(q.baseline.total).toBe(16);
+    // The endpoint is the last score at or before the last dose: taken just before dose 3 (after dose 2).
+    expect(q.endpoint.total).toBe(8);
+    expect(q.percentChange).toBe(-50);
+    expect(q.status).toBe('response');
+    expect(q.remission).toBe(false);
+    expect(q.latest.total).toBe(0);
+    expect(q.timeToResponse, JSON.stringify({ q, course: p.course })).toMatchObject({ doses: 2 });
+    expect(q.timeToRemission).toMatchObject({ doses: 3 });
+    expect(p.safety.bpRiseBySession).toEqual([
+      { session: 1, systolicRiseMmHg: 10, diastolicRiseMmHg: 7 },
+      { session: 2, systolicRiseMmHg: 20, diastolicRiseMmHg: 7 },
+      { session: 3, systolicRiseMmHg: 30, diastolicRiseMmHg: 7 },
+    ]);
+    expect(p.suicidalIdeation.map((s: { value: number }) => s.value)).toEqual([0, 0, 0, 0, 0]);
+    expect(p.rules).toMatchObject({
+      baselineWindowDays: 14,
+      responseFallPercent: 50,
+      partialFallPercent: 25,
+    });
+  });
+});
