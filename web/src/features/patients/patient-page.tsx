@@ -8,21 +8,12 @@ import { Tabs } from '../../components/tabs.js';
 import { useSession } from '../auth/session.js';
 import { MeasurementsTab, PatientAlerts } from '../assessments/measurements-tab.js';
 import { EligibilityTab } from '../eligibility/eligibility-tab.js';
+import { OutcomesTab } from '../outcomes/outcomes-tab.js';
 import { CoursesTab } from '../sessions/courses-tab.js';
 import { BodyMeasurementsSection } from './body-measurements-section.js';
 import { ConsentsSection } from './consents-section.js';
 import { DiagnosesSection } from './diagnoses-section.js';
 import { PatientForm, toBody, valuesFrom } from './patient-form.js';
-
-/** Tabs for capabilities still being built say so plainly instead of hiding. */
-function Upcoming({ what }: { what: string }) {
-  return (
-    <div className="card muted" data-testid="upcoming">
-      <p>{what}</p>
-      <p>This part of ketatrack is not available yet.</p>
-    </div>
-  );
-}
 
 export function PatientPage() {
   const { id = '' } = useParams();
@@ -198,9 +189,7 @@ export function PatientPage() {
           {
             id: 'outcomes',
             label: 'Outcomes',
-            content: () => (
-              <Upcoming what="Progress against baseline, response and remission, and the printable report." />
-            ),
+            content: () => <OutcomesTab patientId={p.id} />,
           },
         ]}
       />
