@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 
 const layer = (files, forbidden, message) => ({
   files,
+  // Tests beside the code may read their fixtures from disk.
+  ignores: ['**/*.test.ts'],
   rules: {
     'no-restricted-imports': [
       'error',
