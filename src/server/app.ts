@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { eligibilityRoutes } from './routes/eligibility.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { patientRoutes } from './routes/patients.routes.js';
+import { reportRoutes } from './routes/reports.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
 import { settingRoutes } from './routes/settings.routes.js';
 import { userRoutes } from './routes/users.routes.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(settingRoutes, { deps, prefix: API_PREFIX });
   await app.register(eligibilityRoutes, { deps, prefix: API_PREFIX });
   await app.register(sessionRoutes, { deps, prefix: API_PREFIX });
+  await app.register(reportRoutes, { deps, prefix: API_PREFIX });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));

@@ -81,7 +81,7 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
       await post(u('/actions'), { action: 'end-infusion', version: await v() });
       api.clock.advance(2 * 86_400_000);
       // Two days pass between sessions: sign in again, as staff would.
-      for (const role of ['clinician', 'nurse'] as const) {
+      for (const role of ['clinician', 'nurse', 'researcher'] as const) {
         api.cookies[role] = sessionCookie(
           await api.app.inject({
             method: 'POST',
@@ -121,5 +121,44 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
       responseFallPercent: 50,
       partialFallPercent: 25,
     });
+  });
+
+  it('reports the cohort from the same records, de-identified, stating its rules', async () => {
+    expect((await api.as('nurse', { url: '/api/v1/reports/cohort' })).statusCode).toBe(403);
+    const res = await api.as('researcher', { url: '/api/v1/reports/cohort?instrument=qids-sr16' });
+    expect(res.statusCode).toBe(200);
+    const r = res.json();
+    expect(r).toMatchObject({
+      treated: 1,
+      analysed: 1,
+      sessions: 3,
+      response: { count: 1, of: 1 },
+      remission: { count: 0, of: 1 },
+    });
+    expect(r.rows[0]).toMatchObject({
+      doses: 3,
+      completer: false,
+      baseline: 16,
+      endpoint: 8,
+      percentChange: -50,
+      response: true,
+      remission: false,
+    });
+    expect(r.response.ci.low).toBeCloseTo(0.206549, 5);
+    expect(
+      r.bpRiseByInfusion.map((b: { infusion: number; n: number }) => [b.infusion, b.n]),
+    ).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(r.timeToResponse).toHaveLength(1);
+    expect(r.rules).toMatchObject({
+      baselineWindowDays: 14,
+      responseFallPercent: 50,
+      remissionMax: 5,
+    });
+    expect(JSON.stringify(r)).not.toContain('PRG-1');
+    expect(JSON.stringify(r)).not.toContain('Progress');
   });
 });

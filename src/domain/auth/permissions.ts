@@ -45,6 +45,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'eligibility.write',
     'sessions.run',
     'sessions.confirm',
+    'research.read',
   ],
   nurse: [
     'account.self',

@@ -1,0 +1,236 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import {
+  isCompleter,
+  isRemission,
+  percentChange,
+  responseStatus,
+  selectBaseline,
+  selectEndpoint,
+  timeToResponse,
+  type OutcomeRules,
+} from '../../domain/outcomes/outcome-rules.js';
+import { INSTRUMENTS } from '../../domain/scales/instruments.js';
+import type { InstrumentId } from '../../domain/scales/instrument.js';
+import type { SettingKey } from '../../domain/settings/setting-definitions.js';
+import {
+  kaplanMeier,
+  meanCi,
+  pairedComparison,
+  wilsonCi,
+  type KmStep,
+  type MeanCi,
+  type PairedComparison,
+} from '../../domain/statistics/descriptive.js';
+import type { Deps, RequestContext } from '../deps.js';
+import { loadSettings } from '../settings/settings.js';
+import { inTransaction } from '../unit-of-work.js';
+
+export interface CohortFilter {
+  readonly instrument: InstrumentId;
+  readonly protocolId?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly completersOnly: boolean;
+}
+
+export interface CohortReport {
+  readonly filter: CohortFilter;
+  readonly rules: OutcomeRules & { readonly endpoint: string; readonly settingsVersion: number };
+  readonly treated: number;
+  readonly analysed: number;
+  readonly baseline: MeanCi | null;
+  readonly endpoint: MeanCi | null;
+  readonly percentChange: MeanCi | null;
+  readonly response: {
+    readonly count: number;
+    readonly of: number;
+    readonly ci: { p: number; low: number; high: number } | null;
+  };
+  readonly remission: {
+    readonly count: number;
+    readonly of: number;
+    readonly ci: { p: number; low: number; high: number } | null;
+  };
+  readonly moca: PairedComparison | null;
+  readonly adverseEventsPer100Sessions: readonly {
+    readonly type: string;
+    readonly rate: number;
+    readonly count: number;
+  }[];
+  readonly sessions: number;
+  readonly bpRiseByInfusion: readonly {
+    readonly infusion: number;
+    readonly systolic: MeanCi | null;
+    readonly n: number;
+  }[];
+  readonly timeToResponse: readonly KmStep[];
+  /** One row per analysed course, de-identified (no names, MRNs or dates of birth). */
+  readonly rows: readonly {
+    readonly course: string;
+    readonly doses: number;
+    readonly completer: boolean;
+    readonly baseline: number;
+    readonly endpoint: number;
+    readonly percentChange: number | null;
+    readonly response: boolean;
+    readonly remission: boolean;
+    readonly daysToResponse: number | null;
+  }[];
+}
+
+async function coursesFor(trx: Kysely<DB>, f: CohortFilter) {
+  let q = trx.selectFrom('courses').select(['id', 'patient_id', 'protocol', 'protocol_id']);
+  if (f.protocolId) q = q.where('protocol_id', '=', f.protocolId);
+  if (f.from) q = q.where('start_on', '>=', f.from);
+  if (f.to) q = q.where('start_on', '<=', f.to);
+  return q.orderBy('id').execute();
+}
+
+/**
+ * The cohort outcome table (issue 6): one course per patient row, the same rules
+ * as the patient progress view, statistics from @stdlib. Aggregates only; the
+ * per-course rows carry no identifiers.
+ */
+export async function cohortReport(
+  deps: Deps,
+  ctx: RequestContext,
+  f: CohortFilter,
+): Promise<CohortReport> {
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    audit({ action: 'report.cohort', entityType: 'report', details: { filter: f } });
+    const { settings, version } = await loadSettings(trx);
+    const def = INSTRUMENTS[f.instrument];
+    const rules: OutcomeRules = {
+      baselineWindowDays: settings['outcome.baselineWindowDays'],
+      responseFallPercent: settings['response.minFallPercent'],
+      partialFallPercent: settings['response.partialFallPercent'],
+      remissionMax: def.remissionSetting
+        ? (settings[def.remissionSetting as SettingKey] ?? null)
+        : null,
+    };
+    const courses = await coursesFor(trx, f);
+    const rows: CohortReport['rows'][number][] = [];
+    const mocaBefore: number[] = [];
+    const mocaAfter: number[] = [];
+    const km: { time: number; event: boolean }[] = [];
+    const riseByInfusion = new Map<number, number[]>();
+    let treated = 0;
+    let sessionCount = 0;
+    const aeCounts = new Map<string, number>();
+    for (const c of courses) {
+      const sessions = await trx
+        .selectFrom('sessions')
+        .select(['id', 'number', 'infusion_started_at'])
+        .where('course_id', '=', c.id)
+        .orderBy('number')
+        .execute();
+      const doses = sessions
+        .map((s) => s.infusion_started_at)
+        .filter((t): t is string => t !== null)
+        .sort();
+      if (doses.length === 0) continue;
+      treated += 1;
+      const minDoses = (JSON.parse(c.protocol) as { completerMinDoses: number }).completerMinDoses;
+      const completer = isCompleter(doses.length, minDoses);
+      if (f.completersOnly && !completer) continue;
+      sessionCount += doses.length;
+      for (const s of sessions.filter((x) => x.infusion_started_at !== null)) {
+        for (const ae of await trx
+          .selectFrom('adverse_events')
+          .select('type')
+          .where('session_id', '=', s.id)
+          .execute())
+          aeCounts.set(ae.type, (aeCounts.get(ae.type) ?? 0) + 1);
+        const vitals = await trx
+          .selectFrom('vitals')
+          .select(['phase', 'systolic_mmhg'])
+          .where('session_id', '=', s.id)
+          .execute();
+        const pre = vitals
+          .filter((v) => v.phase === 'predose' && v.systolic_mmhg !== null)
+          .at(-1)?.systolic_mmhg;
+        const post = vitals
+          .filter((v) => v.phase !== 'predose' && v.systolic_mmhg !== null)
+          .map((v) => v.systolic_mmhg ?? 0);
+        if (pre != null && post.length > 0)
+          riseByInfusion.set(s.number, [
+            ...(riseByInfusion.get(s.number) ?? []),
+            Math.max(...post) - pre,
+          ]);
+      }
+      const all = await trx
+        .selectFrom('assessments')
+        .select(['instrument', 'administered_at', 'total'])
+        .where('patient_id', '=', c.patient_id)
+        .where('session_id', 'is', null)
+        .where('total', 'is not', null)
+        .execute();
+      const scores = all
+        .filter((a) => a.instrument === f.instrument)
+        .map((a) => ({ at: a.administered_at, total: a.total ?? 0 }));
+      const firstDose = doses[0] ?? '';
+      const lastDose = doses.at(-1) ?? '';
+      const baseline = selectBaseline(scores, firstDose, rules);
+      const endpoint = baseline ? selectEndpoint(scores, baseline, lastDose) : null;
+      if (baseline && endpoint) {
+        const response = timeToResponse(scores, baseline.total, doses, rules);
+        rows.push({
+          course: c.id,
+          doses: doses.length,
+          completer,
+          baseline: baseline.total,
+          endpoint: endpoint.total,
+          percentChange: percentChange(baseline.total, endpoint.total),
+          response: responseStatus(baseline.total, endpoint.total, rules) === 'response',
+          remission: isRemission(endpoint.total, rules),
+          daysToResponse: response?.days ?? null,
+        });
+        km.push(
+          response
+            ? { time: response.days, event: true }
+            : { time: (Date.parse(lastDose) - Date.parse(firstDose)) / 86_400_000, event: false },
+        );
+      }
+      const moca = all
+        .filter((a) => a.instrument === 'moca')
+        .map((a) => ({ at: a.administered_at, total: a.total ?? 0 }));
+      const mb = selectBaseline(moca, firstDose, rules);
+      const me = mb ? selectEndpoint(moca, mb, lastDose) : null;
+      if (mb && me) {
+        mocaBefore.push(mb.total);
+        mocaAfter.push(me.total);
+      }
+    }
+    const changes = rows.map((r) => r.percentChange).filter((v): v is number => v !== null);
+    const responders = rows.filter((r) => r.response).length;
+    const remitters = rows.filter((r) => r.remission).length;
+    return {
+      filter: f,
+      rules: {
+        ...rules,
+        endpoint: 'last score at or before the last dose given',
+        settingsVersion: version,
+      },
+      treated,
+      analysed: rows.length,
+      baseline: meanCi(rows.map((r) => r.baseline)),
+      endpoint: meanCi(rows.map((r) => r.endpoint)),
+      percentChange: meanCi(changes),
+      response: { count: responders, of: rows.length, ci: wilsonCi(responders, rows.length) },
+      remission: { count: remitters, of: rows.length, ci: wilsonCi(remitters, rows.length) },
+      moca: pairedComparison(mocaBefore, mocaAfter),
+      adverseEventsPer100Sessions: [...aeCounts].map(([type, count]) => ({
+        type,
+        count,
+        rate: sessionCount === 0 ? 0 : (count / sessionCount) * 100,
+      })),
+      sessions: sessionCount,
+      bpRiseByInfusion: [...riseByInfusion]
+        .sort((a, b) => a[0] - b[0])
+        .map(([infusion, values]) => ({ infusion, n: values.length, systolic: meanCi(values) })),
+      timeToResponse: kaplanMeier(km),
+      rows,
+    };
+  });
+}
