@@ -156,6 +156,14 @@ export const ActBody = Type.Object(
     escortPresent: Type.Optional(Type.Boolean()),
     lastFoodAt: Type.Optional(Type.String({ format: 'date-time' })),
     lastLiquidAt: Type.Optional(Type.String({ format: 'date-time' })),
+    minutesUntilReady: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 600,
+        description:
+          'at discharge: when the patient would have been ready without the 2-hour rule (monitoring form)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -168,6 +176,13 @@ export const DoseBody = Type.Object(
     basis: Type.Optional(Type.Enum([...WEIGHT_BASES])),
     concentrationMgPerMl: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
     esketamineDoseMg: Type.Optional(Type.Integer()),
+    lotNumber: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description: 'drug lot number (esketamine monitoring form)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

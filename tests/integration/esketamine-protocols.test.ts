@@ -108,7 +108,13 @@ describe.each(dialects())('protocols and an esketamine session on %s', (dialect)
     const sid = course.sessions[0].id;
     const url = (p = '') => `/api/v1/sessions/${sid}${p}`;
     const v = async () => (await api.as('nurse', { url: url() })).json().version;
-    const dose = (await post(url('/dose'), { version: await v(), esketamineDoseMg: 84 })).json();
+    const dose = (
+      await post(url('/dose'), {
+        version: await v(),
+        esketamineDoseMg: 84,
+        lotNumber: 'LOT-2026-117',
+      })
+    ).json();
     expect(dose.dose).toMatchObject({ doseMg: 84, devices: 3, minutesBetweenDevices: 5 });
     const bad = await post(url('/dose'), { version: await v(), esketamineDoseMg: 70 });
     expect(bad.json().errors[0]).toMatchObject({ rule: 'label-dose' });
@@ -153,7 +159,13 @@ describe.each(dialects())('protocols and an esketamine session on %s', (dialect)
     expect(early.json().detail).toContain('of the required 120');
     api.clock.advance(21 * 60_000);
     expect(
-      (await post(url('/actions'), { action: 'discharge', version: await v() })).json().state,
+      (
+        await post(url('/actions'), {
+          action: 'discharge',
+          version: await v(),
+          minutesUntilReady: 75,
+        })
+      ).json().state,
     ).toBe('discharged');
 
     const csv = await api.as('clinician', { url: url('/monitoring-form.csv') });
@@ -166,7 +178,8 @@ describe.each(dialects())('protocols and an esketamine session on %s', (dialect)
       benzodiazepines: 'yes',
       maois: 'no',
       dose_mg: '84',
-      lot_number: '',
+      lot_number: 'LOT-2026-117',
+      minutes_until_ready_without_2h_rule: '75',
       total_minutes_monitored: '121',
       bp_before_dose: '124/80',
       bp_about_40_min: '150/92',

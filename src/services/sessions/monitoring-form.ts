@@ -9,8 +9,8 @@ import { buildSessionDto, loadSessionRow } from './session-view.js';
 
 /**
  * The esketamine REMS patient monitoring form fields (REFERENCE A.3) as one CSV
- * row. Fields ketatrack does not capture (lot number, minutes until the patient
- * would have been ready) are left empty, never guessed.
+ * row. The lot number (set with the dose) and the minutes until the patient would
+ * have been ready (given at discharge) are left empty when not recorded, never guessed.
  */
 export const MONITORING_FORM_COLUMNS = [
   'patient_mrn',
@@ -95,7 +95,8 @@ export async function monitoringFormCsv(
       .where('patient_id', '=', row.patient_id)
       .orderBy('created_at')
       .executeTakeFirst();
-    const dose = s.dose as { doseMg?: number } | null;
+    const dose = s.dose as { doseMg?: number; lotNumber?: string | null } | null;
+    const dischargeDetail = discharged?.detail as { minutesUntilReady?: number } | undefined;
     const rules = new Set(s.alerts.map((a) => a.rule));
     const readiness = s.readiness as { level?: string } | null;
     const record = {
@@ -111,12 +112,12 @@ export async function monitoringFormCsv(
       setting: 'outpatient',
       treatment_date: s.infusionStartedAt?.slice(0, 10) ?? s.scheduledFor,
       dose_mg: dose?.doseMg ?? '',
-      lot_number: '',
+      lot_number: dose?.lotNumber ?? '',
       total_minutes_monitored:
         start !== null && discharged
           ? Math.round((Date.parse(discharged.at) - start) / 60_000)
           : '',
-      minutes_until_ready_without_2h_rule: '',
+      minutes_until_ready_without_2h_rule: dischargeDetail?.minutesUntilReady ?? '',
       vitals_acceptable_before_dosing: readiness?.level
         ? yesNo(readiness.level !== 'not-cleared')
         : '',

@@ -292,6 +292,7 @@ export async function actOnSession(
           `Not ready for discharge: ${d.unmet.join('; ')}.`,
         );
       detail.discharge = d;
+      if (body.minutesUntilReady !== undefined) detail.minutesUntilReady = body.minutesUntilReady;
     }
     if (body.action === 'abort') patch.abort_reason = body.reason?.trim() ?? null;
     await bump(trx, s, body.version, patch, nowIso);
@@ -348,7 +349,13 @@ export async function setSessionDose(
           r.errors.map((e) => e.message).join('; '),
           r.errors,
         );
-      dose = { drug: 'esketamine', route: protocol.route, ...r.dose, doseUg: mg * 1000 };
+      dose = {
+        drug: 'esketamine',
+        route: protocol.route,
+        ...r.dose,
+        doseUg: mg * 1000,
+        lotNumber: body.lotNumber?.trim() ?? null,
+      };
     } else {
       const mgPerKg = body.mgPerKg ?? protocol.mgPerKg ?? 0;
       const allowed =

@@ -42,6 +42,7 @@ export function ChairsidePage() {
     rhythm: 'regular',
   });
   const [escort, setEscort] = useState(false);
+  const [minutesUntilReady, setMinutesUntilReady] = useState('');
   const version = useRef<number | null>(null);
   version.current = s?.version ?? null;
 
@@ -227,7 +228,19 @@ export function ChairsidePage() {
               type="button"
               className="primary big-action"
               onClick={() =>
-                void act(a, a === 'discharge' || a === 'check-in' ? { escortPresent: escort } : {})
+                void act(
+                  a,
+                  a === 'check-in'
+                    ? { escortPresent: escort }
+                    : a === 'discharge'
+                      ? {
+                          escortPresent: escort,
+                          ...(minutesUntilReady
+                            ? { minutesUntilReady: Number(minutesUntilReady) }
+                            : {}),
+                        }
+                      : {},
+                )
               }
               data-testid={`action-${a}`}
             >
@@ -256,6 +269,16 @@ export function ChairsidePage() {
           />{' '}
           Escort present
         </label>
+        {s.protocol.drug === 'esketamine' && s.state === 'observing' && (
+          <label className="field">
+            Would have been ready after (min, without the 2-hour rule)
+            <input
+              inputMode="numeric"
+              value={minutesUntilReady}
+              onChange={(e) => setMinutesUntilReady(e.target.value)}
+            />
+          </label>
+        )}
       </section>
       <div className="chair-grid">
         <section className="card" aria-labelledby="vitals-title">

@@ -24,6 +24,7 @@ export function DosePanel({
   const [mgPerKg, setMgPerKg] = useState(String(s.protocol.mgPerKg ?? ''));
   const [basis, setBasis] = useState('actual');
   const [eskMg, setEskMg] = useState(String(s.protocol.fixedDoseMg ?? 56));
+  const [lot, setLot] = useState('');
   if (!['scheduled', 'checked-in', 'cleared'].includes(s.state)) return null;
   if (s.protocol.drug === 'esketamine') {
     return (
@@ -31,7 +32,11 @@ export function DosePanel({
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void send('/dose', { version: s.version, esketamineDoseMg: Number(eskMg) });
+          void send('/dose', {
+            version: s.version,
+            esketamineDoseMg: Number(eskMg),
+            ...(lot ? { lotNumber: lot } : {}),
+          });
         }}
       >
         <SelectField
@@ -43,6 +48,10 @@ export function DosePanel({
             { value: '84', label: '84 mg (3 devices)' },
           ]}
         />
+        <label className="field">
+          Lot number
+          <input value={lot} onChange={(e) => setLot(e.target.value)} />
+        </label>
         <button type="submit" data-testid="dose-set">
           Set dose
         </button>
