@@ -27,6 +27,7 @@ import {
 import { checkReadiness } from '../../domain/sessions/check-readiness.js';
 import { transition, type SessionState } from '../../domain/sessions/session-state.js';
 import { roleHasPermission } from '../../domain/auth/permissions.js';
+import type { Settings } from '../../domain/settings/setting-definitions.js';
 import { storeAssessment } from '../assessments/record-assessment.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
@@ -420,6 +421,46 @@ const PHASE: Partial<Record<SessionState, string>> = {
   observing: 'observing',
 };
 
+/** What an append to a running session (a reading, a rating, an event) works with. */
+interface AppendScope {
+  readonly trx: Kysely<DB>;
+  readonly audit: Audit;
+  readonly session: SessionRow;
+  readonly loaded: { readonly settings: Settings; readonly version: number };
+  readonly now: Date;
+}
+
+/**
+ * One transaction for an append: load the session, do the work, bump the version
+ * so other screens reload, return the fresh view. Appends need no version from
+ * the client: they never overwrite anything.
+ */
+async function appendToSession(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  work: (scope: AppendScope) => Promise<void>,
+): Promise<SessionDto> {
+  const now = deps.clock.now();
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    const session = await loadSessionRow(trx, id);
+    const loaded = await loadSettings(trx);
+    await work({ trx, audit, session, loaded, now });
+    await bump(trx, session, null, {}, now.toISOString());
+    return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now);
+  });
+}
+
+function phaseOf(s: SessionRow, what: string): string {
+  const phase = PHASE[s.state as SessionState];
+  if (!phase)
+    throw new DomainError(
+      'session.transition_refused',
+      `${what} are recorded from check-in to discharge; this session is ${s.state}.`,
+    );
+  return phase;
+}
+
 /** Appends a reading, evaluates every alert rule against the pre-dose reading, and raises what fires. */
 export async function recordSessionVitals(
   deps: Deps,
@@ -428,8 +469,6 @@ export async function recordSessionVitals(
   body: VitalsBody,
 ): Promise<SessionDto> {
   const actor = requireActor(ctx);
-  const now = deps.clock.now();
-  const nowIso = now.toISOString();
   if (
     body.systolicMmHg !== undefined &&
     body.diastolicMmHg !== undefined &&
@@ -452,21 +491,15 @@ export async function recordSessionVitals(
       },
     ]);
   }
+  const now = deps.clock.now();
   const takenAt = body.takenAt ? new Date(body.takenAt) : now;
   if (Number.isNaN(takenAt.getTime()) || takenAt.getTime() > now.getTime() + 60_000) {
     throw validationError([
       { field: 'takenAt', rule: 'not-in-future', message: 'must not be in the future' },
     ]);
   }
-  return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
-    const phase = PHASE[s.state as SessionState];
-    if (!phase)
-      throw new DomainError(
-        'session.transition_refused',
-        `Vitals are recorded from check-in to discharge; this session is ${s.state}.`,
-      );
-    const { settings } = await loadSettings(trx);
+  return appendToSession(deps, ctx, id, async ({ trx, audit, session: s, loaded, now: at }) => {
+    const phase = phaseOf(s, 'Vitals');
     const before = predoseOf(await sessionVitals(trx, s.id));
     const row = {
       id: newId(),
@@ -481,7 +514,7 @@ export async function recordSessionVitals(
       respiratory_rate: body.respiratoryRate ?? null,
       rhythm: body.rhythm ?? null,
       recorded_by: actor.userId,
-      recorded_at: nowIso,
+      recorded_at: at.toISOString(),
     };
     await trx.insertInto('vitals').values(row).execute();
     audit({
@@ -503,14 +536,12 @@ export async function recordSessionVitals(
         trx,
         audit,
         s,
-        evaluateVitals(reading(row), before ? reading(before) : null, settings),
+        evaluateVitals(reading(row), before ? reading(before) : null, loaded.settings),
         'vitals',
         row.id,
-        nowIso,
+        at.toISOString(),
       );
     }
-    await bump(trx, s, null, {}, nowIso);
-    return buildSessionDto(trx, await loadSessionRow(trx, id), settings, now);
   });
 }
 
@@ -521,9 +552,7 @@ export async function acknowledgeSessionAlert(
   alertId: string,
 ): Promise<SessionDto> {
   const actor = requireActor(ctx);
-  const now = deps.clock.now();
-  return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
+  return appendToSession(deps, ctx, id, async ({ trx, audit, session: s, now }) => {
     const r = await trx
       .updateTable('session_alerts')
       .set({ acknowledged_at: now.toISOString(), acknowledged_by: actor.userId })
@@ -531,11 +560,12 @@ export async function acknowledgeSessionAlert(
       .where('session_id', '=', id)
       .where('acknowledged_at', 'is', null)
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1)
+    if (Number(r.numUpdatedRows) !== 1) {
       throw new DomainError(
         'alert.already_acknowledged',
         'This alert does not exist on this session or was already acknowledged.',
       );
+    }
     await logEvent(trx, s.id, actor.userId, 'alert-acknowledged', { alertId }, now.toISOString());
     audit({
       action: 'session.alert_acknowledge',
@@ -543,13 +573,6 @@ export async function acknowledgeSessionAlert(
       entityId: alertId,
       patientId: s.patient_id,
     });
-    await bump(trx, s, null, {}, now.toISOString());
-    return buildSessionDto(
-      trx,
-      await loadSessionRow(trx, id),
-      (await loadSettings(trx)).settings,
-      now,
-    );
   });
 }
 
@@ -561,15 +584,8 @@ export async function recordSessionRating(
   body: SessionRatingBody,
 ): Promise<SessionDto> {
   const actor = requireActor(ctx);
-  const now = deps.clock.now();
-  return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
-    if (!PHASE[s.state as SessionState])
-      throw new DomainError(
-        'session.transition_refused',
-        `Ratings are recorded from check-in to discharge; this session is ${s.state}.`,
-      );
-    const loaded = await loadSettings(trx);
+  return appendToSession(deps, ctx, id, async ({ trx, audit, session: s, loaded, now }) => {
+    phaseOf(s, 'Ratings');
     const earlier = (await sessionRatings(trx, s.id)).filter(
       (r) => r.instrument === body.instrument,
     );
@@ -602,8 +618,6 @@ export async function recordSessionRating(
               loaded.settings,
             );
     await raise(trx, audit, s, alerts, 'rating', stored.id, now.toISOString());
-    await bump(trx, s, null, {}, now.toISOString());
-    return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now);
   });
 }
 
@@ -614,9 +628,7 @@ export async function recordAdverseEvent(
   body: AdverseEventBody,
 ): Promise<SessionDto> {
   const actor = requireActor(ctx);
-  const now = deps.clock.now();
-  return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
+  return appendToSession(deps, ctx, id, async ({ trx, audit, session: s, now }) => {
     const row = {
       id: newId(),
       session_id: s.id,
@@ -646,13 +658,6 @@ export async function recordAdverseEvent(
       patientId: s.patient_id,
       details: { after: row },
     });
-    await bump(trx, s, null, {}, now.toISOString());
-    return buildSessionDto(
-      trx,
-      await loadSessionRow(trx, id),
-      (await loadSettings(trx)).settings,
-      now,
-    );
   });
 }
 
@@ -663,16 +668,7 @@ export async function reportSymptom(
   body: SymptomBody,
 ): Promise<SessionDto> {
   requireActor(ctx);
-  const now = deps.clock.now();
-  return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
+  return appendToSession(deps, ctx, id, async ({ trx, audit, session: s, now }) => {
     await raise(trx, audit, s, [evaluateSymptom(body.symptom)], 'symptom', null, now.toISOString());
-    await bump(trx, s, null, {}, now.toISOString());
-    return buildSessionDto(
-      trx,
-      await loadSessionRow(trx, id),
-      (await loadSettings(trx)).settings,
-      now,
-    );
   });
 }
