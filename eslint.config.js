@@ -48,7 +48,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**/*.ts', 'src/**/*.test.ts'],
+    files: ['tests/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
