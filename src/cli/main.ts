@@ -6,6 +6,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRescoreCommand } from './commands/rescore.js';
 import { registerScoreCommand } from './commands/score.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerDemoCommand(program);
   registerScoreCommand(program);
   registerRescoreCommand(program);
+  registerReportCommand(program);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

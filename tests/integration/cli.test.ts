@@ -111,6 +111,21 @@ describe('ketatrack CLI (SQLite only)', () => {
     expect(patients.every((p) => p.mrn.startsWith('SYN-') && p.notes.includes('SYNTHETIC'))).toBe(
       true,
     );
+    // The cohort report runs over the same data (no courses yet in a fresh demo).
+    const report = runCli(['report', 'cohort', '--format', 'json'], {
+      KETATRACK_DATA_DIR: dir,
+      DATABASE_URL: '',
+    });
+    expect(report.status, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout)).toMatchObject({
+      treated: 0,
+      analysed: 0,
+      rules: { baselineWindowDays: 14, remissionMax: 5 },
+    });
+    expect(
+      runCli(['report', 'cohort', '--format', 'xml'], { KETATRACK_DATA_DIR: dir, DATABASE_URL: '' })
+        .status,
+    ).toBe(2);
     // It refuses to overwrite a directory that is not a demo.
     const notDemo = runCli(['demo', '--data-dir', tempDir(), '--no-serve'], {});
     expect(notDemo.status).toBe(2);
