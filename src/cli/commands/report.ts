@@ -55,7 +55,8 @@ export function registerReportCommand(program: Command): void {
             process.stdout.write(
               stringify(
                 r.rows.map((row) => ({ ...row })),
-                { header: true },
+                // Spelled out for R and Python readers (the default writes 1 and an empty cell).
+                { header: true, cast: { boolean: (v) => (v ? 'true' : 'false') } },
               ),
             );
           }

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { killHard, ROOT, runCli, startServer } from '../helpers/cli.js';
+import { tempDir } from '../helpers/test-deps.js';
+
+// Expected figures from SciPy, computed from the analysis dataset alone:
+// tests/fixtures/cohort/make_expected.py (commands inside).
+const fixture = (name: string) => readFileSync(join(ROOT, 'tests/fixtures/cohort', name), 'utf8');
+const expected = JSON.parse(fixture('demo-seed1-expected.json')) as Record<string, any>;
+const close = (actual: number, wanted: number) =>
+  expect(Math.abs(actual - wanted)).toBeLessThan(1e-6);
+
+describe('cohort report on a seeded synthetic clinic (SQLite)', () => {
+  it('gives the same numbers in the CLI and the API, matching an independent SciPy computation', async () => {
+    const dir = join(tempDir(), 'demo');
+    const demo = runCli(
+      ['demo', '--data-dir', dir, '--patients', '30', '--seed', '1', '--no-serve'],
+      {},
+    );
+    expect(demo.status, demo.stderr).toBe(0);
+    const env = { KETATRACK_DATA_DIR: dir, DATABASE_URL: '' };
+    const cli = JSON.parse(runCli(['report', 'cohort', '--format', 'json'], env).stdout) as Record<
+      string,
+      any
+    >;
+
+    expect(cli.analysed).toBe(expected.analysed);
+    for (const key of ['baseline', 'endpoint', 'percentChange']) {
+      for (const stat of ['mean', 'sd', 'ciLow', 'ciHigh'])
+        close(cli[key][stat], expected[key][stat]);
+    }
+    for (const key of ['response', 'remission']) {
+      expect(cli[key].count).toBe(expected[key].count);
+      close(cli[key].ci.low, expected[key].low);
+      close(cli[key].ci.high, expected[key].high);
+    }
+
+    // The analysis dataset is the one the fixture was computed from (course ids are new each run).
+    const strip = (rows: Record<string, string>[]) =>
+      rows.map(({ course: _course, ...rest }) => rest);
+    const csv = runCli(['report', 'cohort', '--format', 'csv'], env).stdout;
+    expect(strip(parse(csv, { columns: true }))).toEqual(
+      strip(parse(fixture('demo-seed1-dataset.csv'), { columns: true })),
+    );
+
+    // The API serves the same report.
+    const password =
+      /researcher\s+researcher@demo\.ketatrack\.invalid\s+(\S+)/.exec(demo.stdout)?.[1] ?? '';
+    const server = await startServer(env);
+    try {
+      const signIn = await fetch(`${server.url}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'researcher@demo.ketatrack.invalid', password }),
+      });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const api = (await (
+        await fetch(`${server.url}/api/v1/reports/cohort?instrument=qids-sr16`, {
+          headers: { cookie },
+        })
+      ).json()) as Record<string, unknown>;
+      const { rows: apiRows, ...apiRest } = api;
+      const { rows: cliRows, ...cliRest } = cli;
+      expect(apiRest).toEqual(cliRest);
+      expect(apiRows).toEqual(cliRows);
+    } finally {
+      await killHard(server.proc);
+    }
+  });
+});
