@@ -2,6 +2,10 @@ import { Type, type Static } from 'typebox';
 
 export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
+/** `T | null`, for fields that are present but may be empty. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
 export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 export type IdParam = Static<typeof IdParam>;
 

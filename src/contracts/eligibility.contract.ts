@@ -2,10 +2,7 @@ import { Type, type Static } from 'typebox';
 import { DRUG_CLASSES } from '../domain/eligibility/antidepressants.js';
 import { EPISODE_SEVERITIES } from '../domain/eligibility/staging.js';
 import { ADHERENCE, RESPONSE_CATEGORIES } from '../domain/eligibility/trd-rules.js';
-import { CalendarDate, Timestamp } from './common.contract.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+import { CalendarDate, Nullable, Timestamp } from './common.contract.js';
 
 export const DrugDto = Type.Object({
   id: Type.String(),

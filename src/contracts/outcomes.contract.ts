@@ -1,8 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from './common.contract.js';
+import { Nullable, Timestamp } from './common.contract.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
 const Point = Type.Object({ at: Timestamp, total: Type.Number() });
 const Reached = Nullable(
   Type.Object({ at: Timestamp, days: Type.Number(), doses: Type.Integer() }),

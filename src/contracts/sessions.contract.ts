@@ -2,11 +2,8 @@ import { Type, type Static } from 'typebox';
 import { WEIGHT_BASES } from '../domain/dosing/weight-basis.js';
 import { RED_FLAG_SYMPTOMS } from '../domain/sessions/alert-rules.js';
 import { SESSION_ACTIONS, SESSION_STATES } from '../domain/sessions/session-state.js';
-import { CalendarDate, Timestamp } from './common.contract.js';
+import { CalendarDate, Nullable, Timestamp } from './common.contract.js';
 import { AnswersSchema } from './instruments.contract.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
 
 export const ProtocolDto = Type.Object({
   id: Type.String(),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import type {
   CreatedLinkDto,
@@ -17,6 +17,7 @@ import {
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
 import { INSTRUMENTS } from '../../domain/scales/instruments.js';
+import { hashToken } from '../auth/sign-in.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
@@ -24,8 +25,6 @@ import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 import { toInstrumentDto } from './assessment-dto.js';
 import { storeAssessment } from './record-assessment.js';
-
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 function linkStatus(r: SelfReportLinkRow, nowIso: string): LinkDto['status'] {
   if (r.revoked_at) return 'revoked';

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CourseDto, ProtocolDto, StartCourseBody } from '../../contracts/sessions.contract.js';
+import { listTrdEvaluationsOf } from '../../db/repositories/eligibility.repository.js';
 import { listConsents } from '../../db/repositories/patient.repository.js';
 import type { DB } from '../../db/schema.js';
 import type { ProtocolTable } from '../../db/tables/session.table.js';
@@ -7,8 +8,7 @@ import { isCalendarDate, utcDate } from '../../domain/dates.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { consentInForce } from '../../domain/patients/consent-rules.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
-import { listScreens } from '../eligibility/screening.js';
-import { listTrdEvaluations } from '../eligibility/trd-evaluation.js';
+import { screensOf } from '../eligibility/screening.js';
 import { newId } from '../ids.js';
 import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
 import { inTransaction } from '../unit-of-work.js';
@@ -111,10 +111,6 @@ export async function startCourse(
     throw validationError([
       { field: 'startOn', rule: 'calendar-date', message: 'must be a real date' },
     ]);
-  const [verdicts, screens] = [
-    await listTrdEvaluations(deps, ctx, patientId),
-    await listScreens(deps, ctx, patientId),
-  ];
   return inTransaction(deps, ctx, async (trx, audit) => {
     assertNotArchived(await loadPatient(trx, patientId));
     const protocol = await trx
@@ -127,8 +123,16 @@ export async function startCourse(
       throw validationError([
         { field: 'protocolId', rule: 'known-protocol', message: 'is not an active protocol' },
       ]);
-    const verdict = verdicts[0];
-    const screen = screens[0];
+    // The gates are read in the same transaction that starts the course.
+    const verdictRow = (await listTrdEvaluationsOf(trx, patientId))[0];
+    const verdict = verdictRow
+      ? {
+          id: verdictRow.id,
+          evaluatedAt: verdictRow.evaluated_at,
+          trd: (JSON.parse(verdictRow.result) as { trd: boolean }).trd,
+        }
+      : undefined;
+    const screen = (await screensOf(trx, patientId, now.toISOString()))[0];
     const consents = await listConsents(trx, patientId);
     const consentOk = consents.some((c) =>
       consentInForce(

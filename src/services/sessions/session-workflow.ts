@@ -142,8 +142,13 @@ export async function sessionVersion(
   return { version: s.version, state: s.state };
 }
 
-async function readinessFor(trx: Kysely<DB>, s: SessionRow, esketamine: boolean, now: Date) {
-  const { settings } = await loadSettings(trx);
+async function readinessFor(
+  trx: Kysely<DB>,
+  s: SessionRow,
+  esketamine: boolean,
+  now: Date,
+  settings: Settings,
+) {
   const consents = await listConsents(trx, s.patient_id);
   const screen = (await screensOf(trx, s.patient_id, now.toISOString()))[0];
   const vitals = predoseOf(await sessionVitals(trx, s.id));
@@ -225,6 +230,7 @@ export async function actOnSession(
     const t = transition(s.state as SessionState, body.action, body.reason);
     if (!t.ok) throw new DomainError('session.transition_refused', t.reason);
     const protocol = await sessionProtocol(trx, s.course_id);
+    const { settings } = await loadSettings(trx);
     const patch: Updateable<SessionTable> = { state: t.to };
     const detail: Record<string, unknown> = { from: s.state, to: t.to };
     if (body.action === 'check-in') {
@@ -233,33 +239,24 @@ export async function actOnSession(
       if (body.lastLiquidAt) patch.last_liquid_at = body.lastLiquidAt;
     }
     if (body.action === 'clear') {
-      const readiness = await readinessFor(trx, s, protocol.drug === 'esketamine', now);
+      const readiness = await readinessFor(trx, s, protocol.drug === 'esketamine', now, settings);
       detail.readiness = readiness;
-      if (readiness.level === 'not-cleared') {
-        throw new DomainError(
+      const refuse = (why: string, reasons = readiness.reasons) =>
+        new DomainError(
           'session.not_cleared',
-          `Not cleared: ${readiness.reasons
-            .filter((r) => r.level === 'not-cleared')
-            .map((r) => r.message)
-            .join(' ')}`,
+          `${why} ${reasons.map((r) => r.message).join(' ')}`,
           readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
+        );
+      if (readiness.level === 'not-cleared') {
+        throw refuse(
+          'Not cleared:',
+          readiness.reasons.filter((r) => r.level === 'not-cleared'),
         );
       }
       if (readiness.level === 'caution') {
-        if (!roleHasPermission(actor.role, 'sessions.confirm')) {
-          throw new DomainError(
-            'session.not_cleared',
-            `Caution: a clinician must confirm. ${readiness.reasons.map((r) => r.message).join(' ')}`,
-            readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
-          );
-        }
-        if (!body.confirmCaution) {
-          throw new DomainError(
-            'session.not_cleared',
-            `Caution: confirm to proceed. ${readiness.reasons.map((r) => r.message).join(' ')}`,
-            readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
-          );
-        }
+        if (!roleHasPermission(actor.role, 'sessions.confirm'))
+          throw refuse('Caution: a clinician must confirm.');
+        if (!body.confirmCaution) throw refuse('Caution: confirm to proceed.');
         patch.readiness_confirmed_by = actor.userId;
       }
       patch.readiness = JSON.stringify(readiness);
@@ -283,7 +280,7 @@ export async function actOnSession(
           escort_present:
             body.escortPresent === undefined ? s.escort_present : body.escortPresent ? 1 : 0,
         },
-        (await loadSettings(trx)).settings,
+        settings,
         now,
       );
       const d = view.discharge as { ready: boolean; unmet: string[] };
@@ -309,12 +306,7 @@ export async function actOnSession(
         ...(body.reason ? { reason: body.reason } : {}),
       },
     });
-    return buildSessionDto(
-      trx,
-      await loadSessionRow(trx, id),
-      (await loadSettings(trx)).settings,
-      now,
-    );
+    return buildSessionDto(trx, await loadSessionRow(trx, id), settings, now);
   });
 }
 
