@@ -5,6 +5,7 @@ import { ConfigError } from '../config/load-config.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRescoreCommand } from './commands/rescore.js';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerScoreCommand(program);
   registerRescoreCommand(program);
   registerReportCommand(program);
+  registerImportCommand(program);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -21,6 +21,12 @@ import type {
   SessionTable,
   VitalsTable,
 } from './tables/session.table.js';
+import type {
+  ImportBatchTable,
+  ImportedScoreTable,
+  StudySubjectTable,
+  StudyTable,
+} from './tables/import.table.js';
 import type { AuditEventTable } from './tables/audit-event.table.js';
 import type { AuthSessionTable } from './tables/auth-session.table.js';
 import type { InstallStateTable } from './tables/install-state.table.js';
@@ -57,5 +63,9 @@ export interface DB {
   session_events: SessionEventTable;
   vitals: VitalsTable;
   session_alerts: SessionAlertTable;
+  studies: StudyTable;
+  import_batches: ImportBatchTable;
+  study_subjects: StudySubjectTable;
+  imported_scores: ImportedScoreTable;
   adverse_events: AdverseEventTable;
 }

@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { eligibilityRoutes } from './routes/eligibility.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { importRoutes } from './routes/imports.routes.js';
 import { patientRoutes } from './routes/patients.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(eligibilityRoutes, { deps, prefix: API_PREFIX });
   await app.register(sessionRoutes, { deps, prefix: API_PREFIX });
   await app.register(reportRoutes, { deps, prefix: API_PREFIX });
+  await app.register(importRoutes, { deps, prefix: API_PREFIX });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));

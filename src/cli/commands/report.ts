@@ -65,4 +65,72 @@ export function registerReportCommand(program: Command): void {
         }
       },
     );
+
+  report
+    .command('study')
+    .description(
+      'outcomes of an imported study by arm and time point (same numbers as GET /api/v1/reports/study)',
+    )
+    .requiredOption('--study <name>', 'the study name given in the import mapping')
+    .option('--instrument <id>', INSTRUMENT_IDS.join(' | '), 'madrs')
+    .option(
+      '--where <attribute=values>',
+      'only subjects whose attribute is one of the values, e.g. group=MDD,BP',
+    )
+    .option('--format <format>', 'json (the report) or csv (the analysis dataset)', 'json')
+    .action(async (opts: { study: string; instrument: string; where?: string; format: string }) => {
+      if (!isInstrumentId(opts.instrument)) {
+        console.error(`--instrument must be one of ${INSTRUMENT_IDS.join(', ')}`);
+        process.exitCode = 2;
+        return;
+      }
+      const where = opts.where === undefined ? undefined : parseWhere(opts.where);
+      if (where === null || (opts.format !== 'json' && opts.format !== 'csv')) {
+        console.error(
+          where === null
+            ? '--where must look like attribute=value1,value2'
+            : '--format must be json or csv',
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const { openCliDeps } = await import('../cli-deps.js');
+      const { studyReport } = await import('../../services/outcomes/study-report.js');
+      const { DomainError } = await import('../../domain/errors/domain-error.js');
+      const deps = await openCliDeps(loadConfig());
+      try {
+        const r = await studyReport(deps, cliContext(), {
+          study: opts.study,
+          instrument: opts.instrument,
+          attribute: where,
+        });
+        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        else {
+          const { stringify } = await import('csv-stringify/sync');
+          process.stdout.write(
+            stringify(
+              r.rows.map((row) => ({ ...row })),
+              { header: true },
+            ),
+          );
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
+      } finally {
+        await deps.close();
+      }
+    });
+}
+
+/** `group=MDD,BP` → { name: 'group', values: ['MDD', 'BP'] }; null when malformed. */
+export function parseWhere(text: string): { name: string; values: string[] } | null {
+  const m = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/.exec(text);
+  if (!m?.[1] || !m[2]) return null;
+  const values = m[2]
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  return values.length > 0 ? { name: m[1], values } : null;
 }

@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'eligibility.write',
   'sessions.run',
   'sessions.confirm',
+  'data.import',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -46,6 +47,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'sessions.run',
     'sessions.confirm',
     'research.read',
+    'data.import',
   ],
   nurse: [
     'account.self',
@@ -56,7 +58,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'settings.read',
     'sessions.run',
   ],
-  researcher: ['account.self', 'research.read', 'instruments.use', 'settings.read'],
+  researcher: ['account.self', 'research.read', 'instruments.use', 'settings.read', 'data.import'],
 };
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {

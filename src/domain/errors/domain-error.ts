@@ -30,7 +30,8 @@ export type DomainErrorCode =
   | 'session.version_conflict'
   | 'session.transition_refused'
   | 'session.not_cleared'
-  | 'session.dose_invalid';
+  | 'session.dose_invalid'
+  | 'import.invalid';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `dateOfBirth` or `weights.0.weightKg`. */

@@ -61,7 +61,8 @@ export interface PairedComparison {
 /**
  * Before/after comparison (e.g. MoCA): mean difference (after − before) with its
  * 95% CI, the paired t-test p and the Wilcoxon signed-rank p (zero differences
- * dropped, no continuity correction, as SciPy's defaults).
+ * dropped, no continuity correction; exact for n ≤ 50 without tied |differences|,
+ * otherwise the normal approximation with the tie correction, as R's wilcox.test).
  */
 export function pairedComparison(
   before: readonly number[],

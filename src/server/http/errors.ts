@@ -36,6 +36,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'session.transition_refused': 409,
   'session.not_cleared': 409,
   'session.dose_invalid': 400,
+  'import.invalid': 422,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -49,6 +50,7 @@ const TITLES: Readonly<Record<number, string>> = {
   410: 'Gone',
   413: 'Request body too large',
   415: 'Unsupported media type',
+  422: 'Unprocessable content',
   423: 'Locked',
   429: 'Too many requests',
   500: 'Internal server error',

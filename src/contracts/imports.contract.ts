@@ -1,0 +1,187 @@
+import { Type, type Static } from 'typebox';
+import { Nullable } from './common.contract.js';
+import { InstrumentIdSchema } from './instruments.contract.js';
+
+/** 20 MB of CSV is about a million score rows; larger files go through the CLI. */
+export const IMPORT_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+
+export const ImportBody = Type.Object(
+  {
+    fileName: Type.String({
+      minLength: 5,
+      maxLength: 200,
+      pattern: '\\.(csv|tsv|tab|txt|CSV|TSV)$',
+      description: 'the uploaded file name; .csv is comma-separated, .tsv tab-separated',
+    }),
+    content: Type.String({
+      maxLength: IMPORT_BODY_LIMIT_BYTES,
+      description: 'the file as UTF-8 text',
+    }),
+    mapping: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'the column mapping; every field is checked, see docs/import-mapping.md',
+    }),
+    dryRun: Type.Boolean({ description: 'true: report what would be created and write nothing' }),
+    onConflict: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('update')])),
+  },
+  { additionalProperties: false },
+);
+export type ImportBody = Static<typeof ImportBody>;
+
+const RowProblem = Type.Object({
+  row: Type.Integer(),
+  column: Nullable(Type.String()),
+  message: Type.String(),
+});
+
+export const ImportSummaryDto = Type.Object({
+  study: Type.String(),
+  fileName: Type.String(),
+  dryRun: Type.Boolean(),
+  valid: Type.Boolean(),
+  rowsRead: Type.Integer(),
+  subjects: Type.Object({
+    created: Type.Integer(),
+    existing: Type.Integer(),
+    linkedToPatients: Type.Integer(),
+  }),
+  scores: Type.Object({
+    created: Type.Integer(),
+    unchanged: Type.Integer(),
+    updated: Type.Integer(),
+  }),
+  missingCells: Type.Integer(),
+  batchId: Nullable(Type.String()),
+  problems: Type.Array(RowProblem),
+  problemCount: Type.Integer(),
+  preview: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      column: Type.String(),
+      subject: Type.String(),
+      instrument: Type.String(),
+      total: Type.Integer(),
+      administeredAt: Nullable(Type.String()),
+      timePoint: Nullable(Type.String()),
+      day: Nullable(Type.Integer()),
+      arm: Nullable(Type.String()),
+    }),
+  ),
+});
+export type ImportSummaryDto = Static<typeof ImportSummaryDto>;
+
+export const StudyList = Type.Array(
+  Type.Object({
+    name: Type.String(),
+    baselineTimePoint: Nullable(Type.String()),
+    subjects: Type.Integer(),
+    scores: Type.Integer(),
+    instruments: Type.Array(Type.String()),
+    attributes: Type.Record(Type.String(), Type.Array(Type.String())),
+  }),
+);
+export type StudyList = Static<typeof StudyList>;
+
+export const StudyQuery = Type.Object({
+  study: Type.String({ minLength: 1, maxLength: 60 }),
+  instrument: Type.Optional(InstrumentIdSchema),
+  attribute: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$',
+      description: 'subject attribute to filter on',
+    }),
+  ),
+  values: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 400,
+      description: 'comma-separated values the attribute may have',
+    }),
+  ),
+});
+export type StudyQuery = Static<typeof StudyQuery>;
+
+const MeanCiSchema = Nullable(
+  Type.Object({
+    n: Type.Integer(),
+    mean: Type.Number(),
+    sd: Type.Number(),
+    ciLow: Type.Number(),
+    ciHigh: Type.Number(),
+  }),
+);
+const ProportionSchema = Type.Object({
+  count: Type.Integer(),
+  of: Type.Integer(),
+  ci: Nullable(Type.Object({ p: Type.Number(), low: Type.Number(), high: Type.Number() })),
+});
+export const PairedComparisonSchema = Nullable(
+  Type.Object({
+    n: Type.Integer(),
+    meanDifference: Type.Number(),
+    ciLow: Type.Number(),
+    ciHigh: Type.Number(),
+    tPValue: Type.Number(),
+    wilcoxonPValue: Type.Number(),
+  }),
+);
+export { MeanCiSchema, ProportionSchema };
+
+export const StudyReportDto = Type.Object({
+  filter: Type.Object({
+    study: Type.String(),
+    instrument: Type.String(),
+    attribute: Type.Optional(
+      Type.Object({ name: Type.String(), values: Type.Array(Type.String()) }),
+    ),
+  }),
+  rules: Type.Object({
+    baselineWindowDays: Type.Integer(),
+    responseFallPercent: Type.Number(),
+    partialFallPercent: Type.Number(),
+    remissionMax: Nullable(Type.Number()),
+    baselineTimePoint: Nullable(Type.String()),
+    settingsVersion: Type.Integer(),
+    method: Type.String(),
+  }),
+  subjects: Type.Integer(),
+  timePoints: Type.Array(
+    Type.Object({
+      arm: Nullable(Type.String()),
+      timePoint: Type.String(),
+      day: Nullable(Type.Integer()),
+      n: Type.Integer(),
+      mean: Nullable(Type.Number()),
+      summary: MeanCiSchema,
+    }),
+  ),
+  changeFromBaseline: Type.Array(
+    Type.Object({
+      arm: Nullable(Type.String()),
+      timePoint: Type.String(),
+      n: Type.Integer(),
+      change: MeanCiSchema,
+      percentChange: MeanCiSchema,
+      response: ProportionSchema,
+      remission: Nullable(ProportionSchema),
+    }),
+  ),
+  armComparisons: Type.Array(
+    Type.Object({
+      timePoint: Type.String(),
+      arm: Type.String(),
+      versus: Type.String(),
+      comparison: PairedComparisonSchema,
+    }),
+  ),
+  rows: Type.Array(
+    Type.Object({
+      subject: Type.String(),
+      arm: Nullable(Type.String()),
+      timePoint: Type.String(),
+      day: Nullable(Type.Integer()),
+      total: Type.Integer(),
+      baseline: Nullable(Type.Integer()),
+    }),
+  ),
+});
+export type StudyReportDto = Static<typeof StudyReportDto>;

@@ -1,0 +1,51 @@
+import { listStudies, subjectsOf } from '../../db/repositories/import.repository.js';
+import type { Deps, RequestContext } from '../deps.js';
+import { inTransaction } from '../unit-of-work.js';
+
+export interface StudySummary {
+  readonly name: string;
+  readonly baselineTimePoint: string | null;
+  readonly subjects: number;
+  readonly scores: number;
+  readonly instruments: string[];
+  /** Categorical attributes (at most 20 distinct values) and their values, for report filters. */
+  readonly attributes: Record<string, string[]>;
+}
+
+const MAX_CATEGORIES = 20;
+
+/** Imported studies with what a report can be filtered by; counts only, no subject ids. */
+export async function listStudySummaries(deps: Deps, ctx: RequestContext): Promise<StudySummary[]> {
+  return inTransaction(deps, ctx, async (trx, audit) => {
+    audit({ action: 'study.list', entityType: 'study' });
+    const out: StudySummary[] = [];
+    for (const study of await listStudies(trx)) {
+      const subjects = await subjectsOf(trx, study.name);
+      const values = new Map<string, Set<string>>();
+      for (const s of subjects)
+        for (const [k, v] of Object.entries(JSON.parse(s.attributes) as Record<string, string>))
+          values.set(k, (values.get(k) ?? new Set()).add(v));
+      const counts = await trx
+        .selectFrom('imported_scores')
+        .innerJoin('study_subjects', 'study_subjects.id', 'imported_scores.subject_id')
+        .select(['imported_scores.instrument', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('study_subjects.study', '=', study.name)
+        .groupBy('imported_scores.instrument')
+        .orderBy('imported_scores.instrument')
+        .execute();
+      out.push({
+        name: study.name,
+        baselineTimePoint: study.baseline_time_point,
+        subjects: subjects.length,
+        scores: counts.reduce((sum, c) => sum + Number(c.n), 0),
+        instruments: counts.map((c) => c.instrument),
+        attributes: Object.fromEntries(
+          [...values]
+            .filter(([, v]) => v.size <= MAX_CATEGORIES)
+            .map(([k, v]) => [k, [...v].sort()]),
+        ),
+      });
+    }
+    return out;
+  });
+}
