@@ -1,7 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, Timestamp } from './common.contract.js';
 
-const Point = Type.Object({ at: Timestamp, total: Type.Number() });
+const Point = Type.Object({
+  at: Timestamp,
+  total: Type.Number(),
+  imported: Type.Boolean({ description: 'a total imported from another system (not rescored)' }),
+});
 const Reached = Nullable(
   Type.Object({ at: Timestamp, days: Type.Number(), doses: Type.Integer() }),
 );

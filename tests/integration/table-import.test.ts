@@ -372,5 +372,16 @@ describe.each(dialects())('table import through the API on %s', (dialect) => {
       .where('action', '=', 'import.patient-scores')
       .execute();
     expect(audited).toEqual([{ patient_id: patient.json().id }]);
+    // The linked patient's progress shows the dated total, marked as imported.
+    const progress = await api.as('clinician', {
+      method: 'GET',
+      url: `/api/v1/patients/${patient.json().id}/progress`,
+    });
+    expect(progress.json().instruments).toEqual([
+      expect.objectContaining({
+        instrument: 'phq-9',
+        latest: { at: '2025-03-01', total: 14, imported: true },
+      }),
+    ]);
   });
 });

@@ -134,3 +134,23 @@ export async function correctImportedScore(
 ): Promise<void> {
   await db.updateTable('imported_scores').set(change).where('id', '=', id).execute();
 }
+
+/** A linked patient's imported totals that carry a date (time-point-only scores have no place on a timeline). */
+export function datedImportedScoresOfPatient(
+  db: Kysely<DB>,
+  patientId: string,
+): Promise<{ instrument: string; administered_at: string | null; total: number; study: string }[]> {
+  return db
+    .selectFrom('imported_scores')
+    .innerJoin('study_subjects', 'study_subjects.id', 'imported_scores.subject_id')
+    .select([
+      'imported_scores.instrument',
+      'imported_scores.administered_at',
+      'imported_scores.total',
+      'study_subjects.study',
+    ])
+    .where('study_subjects.patient_id', '=', patientId)
+    .where('imported_scores.administered_at', 'is not', null)
+    .orderBy('imported_scores.administered_at')
+    .execute();
+}

@@ -24,11 +24,11 @@ export type ResponseStatus = 'response' | 'partial-response' | 'no-response';
 const DAY = 86_400_000;
 const byTime = (a: ScorePoint, b: ScorePoint) => Date.parse(a.at) - Date.parse(b.at);
 
-export function selectBaseline(
-  scores: readonly ScorePoint[],
+export function selectBaseline<T extends ScorePoint>(
+  scores: readonly T[],
   firstDoseAt: string,
   r: OutcomeRules,
-): ScorePoint | null {
+): T | null {
   const dose = Date.parse(firstDoseAt);
   const eligible = scores.filter((s) => {
     const t = Date.parse(s.at);
@@ -38,11 +38,11 @@ export function selectBaseline(
 }
 
 /** Endpoint: the last score at or before the end of the course, after the baseline (D4). */
-export function selectEndpoint(
-  scores: readonly ScorePoint[],
+export function selectEndpoint<T extends ScorePoint>(
+  scores: readonly T[],
   baseline: ScorePoint,
   courseEndAt: string,
-): ScorePoint | null {
+): T | null {
   const end = Date.parse(courseEndAt);
   const after = scores.filter(
     (s) => Date.parse(s.at) > Date.parse(baseline.at) && Date.parse(s.at) <= end,
@@ -121,11 +121,11 @@ export function timeToRemission(
  * Relapse after response (D4, ketatrack default): two consecutive scores after the
  * response that are back above half the baseline. Returns the second of them.
  */
-export function relapseAfterResponse(
-  scores: readonly ScorePoint[],
+export function relapseAfterResponse<T extends ScorePoint>(
+  scores: readonly T[],
   baseline: number,
   respondedAt: string,
-): ScorePoint | null {
+): T | null {
   const later = [...scores].sort(byTime).filter((s) => Date.parse(s.at) > Date.parse(respondedAt));
   for (let i = 1; i < later.length; i++) {
     const a = later[i - 1];

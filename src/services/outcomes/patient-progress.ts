@@ -1,5 +1,6 @@
 import type { InstrumentProgress, ProgressDto } from '../../contracts/outcomes.contract.js';
 import { listAssessmentsOf } from '../../db/repositories/assessment.repository.js';
+import { datedImportedScoresOfPatient } from '../../db/repositories/import.repository.js';
 import { INSTRUMENTS } from '../../domain/scales/instruments.js';
 import { isInstrumentId } from '../../domain/scales/instrument.js';
 import {
@@ -55,14 +56,31 @@ export async function patientProgress(
     const firstDose = doseTimes[0] ?? null;
     const lastDose = doseTimes.at(-1) ?? null;
     const assessments = await listAssessmentsOf(trx, patientId);
+    // Dated totals imported from another system count too, marked as imported (ADR 0011).
+    const points = [
+      ...assessments
+        .filter((a) => a.total !== null && a.session_id === null)
+        .map((a) => ({
+          instrument: a.instrument,
+          at: a.administered_at,
+          total: a.total ?? 0,
+          imported: false,
+        })),
+      ...(await datedImportedScoresOfPatient(trx, patientId)).map((a) => ({
+        instrument: a.instrument,
+        at: a.administered_at ?? '',
+        total: a.total,
+        imported: true,
+      })),
+    ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const instruments: InstrumentProgress[] = [];
     let mocaChange: number | null = null;
-    for (const id of [...new Set(assessments.map((a) => a.instrument))]) {
+    for (const id of [...new Set(points.map((a) => a.instrument))]) {
       if (!isInstrumentId(id)) continue;
       const def = INSTRUMENTS[id];
-      const scores = assessments
-        .filter((a) => a.instrument === id && a.total !== null && a.session_id === null)
-        .map((a) => ({ at: a.administered_at, total: a.total ?? 0 }));
+      const scores = points
+        .filter((a) => a.instrument === id)
+        .map((a) => ({ at: a.at, total: a.total, imported: a.imported }));
       if (scores.length === 0) continue;
       const rules: OutcomeRules = {
         baselineWindowDays: settings['outcome.baselineWindowDays'],

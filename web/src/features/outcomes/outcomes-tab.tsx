@@ -5,6 +5,9 @@ import { ErrorBanner } from '../../components/field.js';
 
 const pct = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(1)}%`);
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
+/** A score with its date; totals imported from another system say so (they are not rescored). */
+const point = (p: { at: string; total: number; imported: boolean } | null) =>
+  p ? `${p.total} (${day(p.at)}${p.imported ? ', imported' : ''})` : '—';
 
 /** Progress on the latest course, printable (the print stylesheet hides the app chrome). */
 export function OutcomesTab({ patientId }: { patientId: string }) {
@@ -59,8 +62,8 @@ export function OutcomesTab({ patientId }: { patientId: string }) {
             {p.instruments.map((i) => (
               <tr key={i.instrument}>
                 <td>{i.instrument}</td>
-                <td>{i.baseline ? `${i.baseline.total} (${day(i.baseline.at)})` : '—'}</td>
-                <td>{i.endpoint ? `${i.endpoint.total} (${day(i.endpoint.at)})` : '—'}</td>
+                <td>{point(i.baseline)}</td>
+                <td>{point(i.endpoint)}</td>
                 <td>{pct(i.percentChange)}</td>
                 <td>{i.status ?? '—'}</td>
                 <td>{i.remission === null ? '—' : i.remission ? 'yes' : 'no'}</td>
@@ -70,7 +73,9 @@ export function OutcomesTab({ patientId }: { patientId: string }) {
                     : '—'}
                   {i.relapse ? ` · relapse ${day(i.relapse.at)}` : ''}
                 </td>
-                <td>{i.latest ? i.latest.total : '—'}</td>
+                <td>
+                  {i.latest ? `${i.latest.total}${i.latest.imported ? ' (imported)' : ''}` : '—'}
+                </td>
               </tr>
             ))}
           </tbody>
