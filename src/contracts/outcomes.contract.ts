@@ -60,3 +60,106 @@ export const ProgressDto = Type.Object({
   }),
 });
 export type ProgressDto = Static<typeof ProgressDto>;
+
+const MeanCi = Nullable(
+  Type.Object({
+    n: Type.Integer(),
+    mean: Type.Number(),
+    sd: Type.Number(),
+    ciLow: Type.Number(),
+    ciHigh: Type.Number(),
+  }),
+);
+const Proportion = Type.Object({
+  count: Type.Integer(),
+  of: Type.Integer(),
+  ci: Nullable(Type.Object({ p: Type.Number(), low: Type.Number(), high: Type.Number() })),
+});
+
+/** The cohort outcome table (de-identified: course ids only). */
+export const CohortReportDto = Type.Object({
+  filter: Type.Object({
+    instrument: Type.String(),
+    protocolId: Type.Optional(Type.String()),
+    from: Type.Optional(Type.String()),
+    to: Type.Optional(Type.String()),
+    diagnosis: Type.Optional(Type.String()),
+    completersOnly: Type.Boolean(),
+  }),
+  rules: Type.Object({
+    baselineWindowDays: Type.Integer(),
+    responseFallPercent: Type.Number(),
+    partialFallPercent: Type.Number(),
+    remissionMax: Nullable(Type.Number()),
+    endpoint: Type.String(),
+    settingsVersion: Type.Integer(),
+    siResolutionDays: Type.Integer(),
+    siItemMin: Type.Integer(),
+  }),
+  treated: Type.Integer(),
+  analysed: Type.Integer(),
+  baseline: MeanCi,
+  endpoint: MeanCi,
+  percentChange: MeanCi,
+  response: Proportion,
+  remission: Proportion,
+  moca: Nullable(
+    Type.Object({
+      n: Type.Integer(),
+      meanDifference: Type.Number(),
+      ciLow: Type.Number(),
+      ciHigh: Type.Number(),
+      tPValue: Type.Number(),
+      wilcoxonPValue: Type.Number(),
+    }),
+  ),
+  suicidalIdeation: Type.Object({
+    atBaseline: Type.Integer(),
+    resolved: Type.Integer(),
+    ci: Nullable(Type.Object({ p: Type.Number(), low: Type.Number(), high: Type.Number() })),
+  }),
+  trajectories: Type.Object({
+    courses: Type.Array(
+      Type.Object({
+        course: Type.String(),
+        points: Type.Array(
+          Type.Object({ doses: Type.Integer(), day: Type.Number(), total: Type.Number() }),
+        ),
+      }),
+    ),
+    meanByDoses: Type.Array(
+      Type.Object({ doses: Type.Integer(), n: Type.Integer(), mean: Type.Number() }),
+    ),
+  }),
+  adverseEventsPer100Sessions: Type.Array(
+    Type.Object({ type: Type.String(), rate: Type.Number(), count: Type.Integer() }),
+  ),
+  sessions: Type.Integer(),
+  bpRiseByInfusion: Type.Array(
+    Type.Object({ infusion: Type.Integer(), systolic: MeanCi, n: Type.Integer() }),
+  ),
+  timeToResponse: Type.Array(
+    Type.Object({
+      time: Type.Number(),
+      atRisk: Type.Integer(),
+      events: Type.Integer(),
+      survival: Type.Number(),
+    }),
+  ),
+  rows: Type.Array(
+    Type.Object({
+      course: Type.String(),
+      doses: Type.Integer(),
+      completer: Type.Boolean(),
+      baseline: Type.Number(),
+      endpoint: Type.Number(),
+      percentChange: Nullable(Type.Number()),
+      response: Type.Boolean(),
+      remission: Type.Boolean(),
+      daysToResponse: Nullable(Type.Number()),
+      siAtBaseline: Type.Boolean(),
+      siResolved: Nullable(Type.Boolean()),
+    }),
+  ),
+});
+export type CohortReportDto = Static<typeof CohortReportDto>;

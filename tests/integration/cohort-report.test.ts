@@ -36,6 +36,14 @@ describe('cohort report on a seeded synthetic clinic (SQLite)', () => {
       close(cli[key].ci.low, expected[key].low);
       close(cli[key].ci.high, expected[key].high);
     }
+    const si = expected.suicidalIdeation;
+    expect([cli.suicidalIdeation.resolved, cli.suicidalIdeation.atBaseline]).toEqual([
+      si.count,
+      si.of,
+    ]);
+    expect(si.of).toBeGreaterThan(0);
+    close(cli.suicidalIdeation.ci.low, si.low);
+    close(cli.suicidalIdeation.ci.high, si.high);
 
     // The analysis dataset is the one the fixture was computed from (course ids are new each run).
     const strip = (rows: Record<string, string>[]) =>
@@ -65,6 +73,40 @@ describe('cohort report on a seeded synthetic clinic (SQLite)', () => {
       const { rows: cliRows, ...cliRest } = cli;
       expect(apiRest).toEqual(cliRest);
       expect(apiRows).toEqual(cliRows);
+
+      // The CSV and HTML downloads carry the same numbers.
+      const apiCsv = await fetch(`${server.url}/api/v1/reports/cohort/dataset.csv`, {
+        headers: { cookie },
+      });
+      expect(apiCsv.headers.get('content-type')).toContain('text/csv');
+      expect(await apiCsv.text()).toBe(csv);
+      const html = await (
+        await fetch(`${server.url}/api/v1/reports/cohort/report.html`, { headers: { cookie } })
+      ).text();
+      const pc = cli.percentChange;
+      expect(html).toContain(
+        `${pc.mean.toFixed(1)} ± ${pc.sd.toFixed(1)} (95% CI ${pc.ciLow.toFixed(1)} to ${pc.ciHigh.toFixed(1)})`,
+      );
+      expect(html).toContain(`${cli.response.count}/${cli.response.of} (`);
+      expect(html).not.toMatch(/SYN-|Synthetic/);
+      const cliHtml = runCli(['report', 'cohort', '--format', 'html'], env).stdout;
+      // Same page apart from the moment it was generated.
+      const unstamped = (h: string) => h.replace(/Generated \S+/, 'Generated');
+      expect(unstamped(cliHtml)).toBe(unstamped(html));
+
+      // Diagnosis filter: F32 and F33 courses together are the whole cohort.
+      const byDiagnosis = async (code: string) =>
+        (
+          (await (
+            await fetch(`${server.url}/api/v1/reports/cohort?diagnosis=${code}`, {
+              headers: { cookie },
+            })
+          ).json()) as { treated: number }
+        ).treated;
+      const [f32, f33] = [await byDiagnosis('F32'), await byDiagnosis('F33')];
+      expect(f32).toBeGreaterThan(0);
+      expect(f33).toBeGreaterThan(0);
+      expect(f32 + f33).toBe(cli.treated);
     } finally {
       await killHard(server.proc);
     }

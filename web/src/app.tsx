@@ -11,6 +11,9 @@ import { PatientListPage } from './features/patients/patient-list-page.js';
 import { PatientPage } from './features/patients/patient-page.js';
 import { SelfReportPage } from './features/self-report/self-report-page.js';
 import { ChairsidePage } from './features/sessions/chairside-page.js';
+import { CohortPage } from './features/research/cohort-page.js';
+import { ImportPage } from './features/research/import-page.js';
+import { StudiesPage } from './features/research/studies-page.js';
 import { ProtocolsPage } from './features/sessions/protocols-page.js';
 import { SettingsPage } from './features/settings/settings-page.js';
 import { UsersPage } from './features/users/users-page.js';
@@ -42,7 +45,13 @@ function StaffApp() {
     );
   if (state.status === 'needs-setup') return <FirstRunPage />;
   if (state.status === 'signed-out') return <SignInPage />;
-  const home = can('patients.read') ? '/dashboard' : can('users.manage') ? '/users' : '/account';
+  const home = can('patients.read')
+    ? '/dashboard'
+    : can('research.read')
+      ? '/cohort'
+      : can('users.manage')
+        ? '/users'
+        : '/account';
   return (
     <Layout>
       <Routes>
@@ -52,6 +61,9 @@ function StaffApp() {
         {can('patients.read') && <Route path="/patients/:id" element={<PatientPage />} />}
         {can('patients.read') && <Route path="/sessions/:id" element={<ChairsidePage />} />}
         {can('patients.read') && <Route path="/protocols" element={<ProtocolsPage />} />}
+        {can('research.read') && <Route path="/cohort" element={<CohortPage />} />}
+        {can('research.read') && <Route path="/studies" element={<StudiesPage />} />}
+        {can('data.import') && <Route path="/import" element={<ImportPage />} />}
         {can('users.manage') && <Route path="/users" element={<UsersPage />} />}
         {can('audit.read') && <Route path="/audit" element={<AuditPage />} />}
         {can('settings.read') && <Route path="/settings" element={<SettingsPage />} />}

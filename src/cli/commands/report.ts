@@ -12,10 +12,11 @@ export function registerReportCommand(program: Command): void {
     .option('--protocol <id>', 'only courses of this protocol')
     .option('--from <date>', 'courses starting on or after YYYY-MM-DD')
     .option('--to <date>', 'courses starting on or before YYYY-MM-DD')
+    .option('--diagnosis <code>', 'patients with a diagnosis code starting with this, e.g. F33')
     .option('--completers', 'completers only')
     .option(
       '--format <format>',
-      'json (the report) or csv (the analysis dataset, one row per course)',
+      'json (the report), html (a printable page with charts) or csv (the analysis dataset, one row per course)',
       'json',
     )
     .action(
@@ -24,6 +25,7 @@ export function registerReportCommand(program: Command): void {
         protocol?: string;
         from?: string;
         to?: string;
+        diagnosis?: string;
         completers?: boolean;
         format: string;
       }) => {
@@ -32,8 +34,8 @@ export function registerReportCommand(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        if (opts.format !== 'json' && opts.format !== 'csv') {
-          console.error('--format must be json or csv');
+        if (!['json', 'csv', 'html'].includes(opts.format)) {
+          console.error('--format must be json, csv or html');
           process.exitCode = 2;
           return;
         }
@@ -46,19 +48,18 @@ export function registerReportCommand(program: Command): void {
             protocolId: opts.protocol,
             from: opts.from,
             to: opts.to,
+            diagnosis: opts.diagnosis,
             completersOnly: opts.completers === true,
           });
           if (opts.format === 'json') {
             process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          } else if (opts.format === 'html') {
+            const { cohortReportHtml } =
+              await import('../../services/outcomes/cohort-report-html.js');
+            process.stdout.write(cohortReportHtml(r, deps.clock.now()));
           } else {
-            const { stringify } = await import('csv-stringify/sync');
-            process.stdout.write(
-              stringify(
-                r.rows.map((row) => ({ ...row })),
-                // Spelled out for R and Python readers (the default writes 1 and an empty cell).
-                { header: true, cast: { boolean: (v) => (v ? 'true' : 'false') } },
-              ),
-            );
+            const { datasetCsv } = await import('../../services/outcomes/dataset-csv.js');
+            process.stdout.write(datasetCsv(r.rows));
           }
         } finally {
           await deps.close();
@@ -106,13 +107,8 @@ export function registerReportCommand(program: Command): void {
         });
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
         else {
-          const { stringify } = await import('csv-stringify/sync');
-          process.stdout.write(
-            stringify(
-              r.rows.map((row) => ({ ...row })),
-              { header: true },
-            ),
-          );
+          const { datasetCsv } = await import('../../services/outcomes/dataset-csv.js');
+          process.stdout.write(datasetCsv(r.rows));
         }
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;

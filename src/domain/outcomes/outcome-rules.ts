@@ -78,6 +78,10 @@ export interface Reached {
   readonly doses: number;
 }
 
+/** How many doses had been given by the time of a score (ratings at a dose's start count it). */
+export const dosesGivenBy = (doseTimes: readonly string[], at: string): number =>
+  doseTimes.filter((d) => Date.parse(d) <= Date.parse(at)).length;
+
 function firstReaching(
   scores: readonly ScorePoint[],
   doseTimes: readonly string[],
@@ -92,7 +96,7 @@ function firstReaching(
   return {
     at: hit.at,
     days: (t - start) / DAY,
-    doses: doseTimes.filter((d) => Date.parse(d) <= t).length,
+    doses: dosesGivenBy(doseTimes, hit.at),
   };
 }
 

@@ -171,6 +171,20 @@ const STATIC_DEFINITIONS = [
     source: 'REFERENCE D4: at most 14 days before the first dose',
     needsLocalSignOff: false,
   },
+  {
+    key: 'outcome.siResolutionDays',
+    group: 'Outcomes',
+    label:
+      'Suicidal-ideation resolution: QIDS-SR16 item 12 back to 0 within this many days of the first dose',
+    unit: 'days',
+    defaultValue: 7,
+    min: 1,
+    max: 90,
+    integer: true,
+    source:
+      'ketatrack default (issue 6 report definition; rapid anti-suicidal effect of ketamine is reported within the first week)',
+    needsLocalSignOff: true,
+  },
   // --- Self-report links (issue 3) ---
   {
     key: 'selfReport.linkExpiryHours',

@@ -1,6 +1,9 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { InstrumentIdSchema } from '../../contracts/instruments.contract.js';
-import { cohortReport } from '../../services/outcomes/cohort-report.js';
+import { CohortReportDto } from '../../contracts/outcomes.contract.js';
+import { cohortReport, type CohortFilter } from '../../services/outcomes/cohort-report.js';
+import { cohortReportHtml } from '../../services/outcomes/cohort-report-html.js';
+import { datasetCsv } from '../../services/outcomes/dataset-csv.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -14,6 +17,12 @@ const CohortQuery = Type.Object({
     }),
   ),
   to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+  diagnosis: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9.]{1,12}$',
+      description: 'patients with a diagnosis code starting with this, e.g. F33',
+    }),
+  ),
   completersOnly: Type.Optional(Type.Boolean()),
 });
 
@@ -27,20 +36,57 @@ export const reportRoutes: RoutePlugin = async (app, { deps }) => {
         summary:
           'Cohort outcome table with 95% CIs, paired MoCA tests, adverse-event rates, BP rise by infusion and time to response (de-identified)',
         querystring: CohortQuery,
-        response: {
-          200: Type.Unknown({
-            description: 'see CohortReport in src/services/outcomes/cohort-report.ts',
-          }),
-        },
+        response: { 200: CohortReportDto },
       },
     },
-    async (request) =>
-      cohortReport(deps, requestContext(request), {
-        instrument: request.query.instrument ?? 'qids-sr16',
-        protocolId: request.query.protocolId,
-        from: request.query.from,
-        to: request.query.to,
-        completersOnly: request.query.completersOnly ?? false,
-      }),
+    async (request) => cohortReport(deps, requestContext(request), cohortFilter(request.query)),
+  );
+  app.get(
+    '/reports/cohort/dataset.csv',
+    {
+      config: { access: { permission: 'research.read' } },
+      schema: {
+        tags: ['outcomes'],
+        summary: 'The cohort analysis dataset as CSV, one de-identified row per analysed course',
+        querystring: CohortQuery,
+        produces: ['text/csv'],
+        response: { 200: Type.String() },
+      },
+    },
+    async (request, reply) => {
+      const r = await cohortReport(deps, requestContext(request), cohortFilter(request.query));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="cohort-dataset.csv"')
+        .send(datasetCsv(r.rows));
+    },
+  );
+  app.get(
+    '/reports/cohort/report.html',
+    {
+      config: { access: { permission: 'research.read' } },
+      schema: {
+        tags: ['outcomes'],
+        summary: 'The cohort report as a printable HTML page with its charts',
+        querystring: CohortQuery,
+        produces: ['text/html'],
+        response: { 200: Type.String() },
+      },
+    },
+    async (request, reply) => {
+      const r = await cohortReport(deps, requestContext(request), cohortFilter(request.query));
+      return reply.type('text/html; charset=utf-8').send(cohortReportHtml(r, deps.clock.now()));
+    },
   );
 };
+
+function cohortFilter(q: Static<typeof CohortQuery>): CohortFilter {
+  return {
+    instrument: q.instrument ?? 'qids-sr16',
+    protocolId: q.protocolId,
+    from: q.from,
+    to: q.to,
+    diagnosis: q.diagnosis,
+    completersOnly: q.completersOnly ?? false,
+  };
+}

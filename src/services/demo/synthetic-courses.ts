@@ -61,9 +61,10 @@ export async function runSyntheticCourse(
     diastolicMmHg: 74 + Math.floor(rand() * 12),
     heartRateBpm: 62 + Math.floor(rand() * 20),
   });
+  const baselineIdeation = rand() < 0.3 ? 1 : 0;
   await recordAssessment(deps, ctx, patientId, {
     instrument: 'qids-sr16',
-    answers: qidsAnswers(baseline, rand() < 0.3 ? 1 : 0),
+    answers: qidsAnswers(baseline, baselineIdeation),
   });
   const moca = 25 + Math.floor(rand() * 5);
   const mocaDomains = (total: number): Answers => {
@@ -156,7 +157,8 @@ export async function runSyntheticCourse(
     score = Math.max(0, Math.round(score * perSessionFactor - rand()));
     await recordAssessment(deps, ctx, patientId, {
       instrument: 'qids-sr16',
-      answers: qidsAnswers(score, 0),
+      // Ideation fades with response and lingers in non-responders.
+      answers: qidsAnswers(score, responder ? 0 : baselineIdeation),
     });
     clock.advanceMinutes(60);
   }

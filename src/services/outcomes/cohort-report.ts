@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import {
+  dosesGivenBy,
   isCompleter,
   isRemission,
   percentChange,
@@ -31,12 +32,26 @@ export interface CohortFilter {
   readonly protocolId?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+  /** Patients with a recorded diagnosis whose code starts with this (e.g. F33 for recurrent MDD). */
+  readonly diagnosis?: string | undefined;
   readonly completersOnly: boolean;
+}
+
+export interface TrajectoryPoint {
+  /** Doses given before the score (0 = the baseline). */
+  readonly doses: number;
+  readonly day: number;
+  readonly total: number;
 }
 
 export interface CohortReport {
   readonly filter: CohortFilter;
-  readonly rules: OutcomeRules & { readonly endpoint: string; readonly settingsVersion: number };
+  readonly rules: OutcomeRules & {
+    readonly endpoint: string;
+    readonly settingsVersion: number;
+    readonly siResolutionDays: number;
+    readonly siItemMin: number;
+  };
   readonly treated: number;
   readonly analysed: number;
   readonly baseline: MeanCi | null;
@@ -53,20 +68,42 @@ export interface CohortReport {
     readonly ci: { p: number; low: number; high: number } | null;
   };
   readonly moca: PairedComparison | null;
-  readonly adverseEventsPer100Sessions: readonly {
+  /**
+   * Among analysed courses (rows) whose baseline QIDS-SR16 had suicidal ideation (item 12 at or
+   * above the flag setting), how many had a QIDS-SR16 with item 12 = 0 within
+   * `rules.siResolutionDays` after the first dose.
+   */
+  readonly suicidalIdeation: {
+    readonly atBaseline: number;
+    readonly resolved: number;
+    readonly ci: { p: number; low: number; high: number } | null;
+  };
+  /** Each analysed course's scores from baseline to endpoint, and the mean by doses given. */
+  readonly trajectories: {
+    readonly courses: {
+      readonly course: string;
+      readonly points: TrajectoryPoint[];
+    }[];
+    readonly meanByDoses: {
+      readonly doses: number;
+      readonly n: number;
+      readonly mean: number;
+    }[];
+  };
+  readonly adverseEventsPer100Sessions: {
     readonly type: string;
     readonly rate: number;
     readonly count: number;
   }[];
   readonly sessions: number;
-  readonly bpRiseByInfusion: readonly {
+  readonly bpRiseByInfusion: {
     readonly infusion: number;
     readonly systolic: MeanCi | null;
     readonly n: number;
   }[];
-  readonly timeToResponse: readonly KmStep[];
+  readonly timeToResponse: KmStep[];
   /** One row per analysed course, de-identified (no names, MRNs or dates of birth). */
-  readonly rows: readonly {
+  readonly rows: {
     readonly course: string;
     readonly doses: number;
     readonly completer: boolean;
@@ -76,7 +113,25 @@ export interface CohortReport {
     readonly response: boolean;
     readonly remission: boolean;
     readonly daysToResponse: number | null;
+    readonly siAtBaseline: boolean;
+    /** Null when there was no ideation at baseline. */
+    readonly siResolved: boolean | null;
   }[];
+}
+
+function meanByDoses(
+  courses: readonly { readonly points: readonly TrajectoryPoint[] }[],
+): CohortReport['trajectories']['meanByDoses'] {
+  const by = new Map<number, number[]>();
+  for (const c of courses)
+    for (const p of c.points) by.set(p.doses, [...(by.get(p.doses) ?? []), p.total]);
+  return [...by]
+    .sort((a, b) => a[0] - b[0])
+    .map(([doses, totals]) => ({
+      doses,
+      n: totals.length,
+      mean: totals.reduce((s, x) => s + x, 0) / totals.length,
+    }));
 }
 
 async function coursesFor(trx: Kysely<DB>, f: CohortFilter) {
@@ -84,6 +139,12 @@ async function coursesFor(trx: Kysely<DB>, f: CohortFilter) {
   if (f.protocolId) q = q.where('protocol_id', '=', f.protocolId);
   if (f.from) q = q.where('start_on', '>=', f.from);
   if (f.to) q = q.where('start_on', '<=', f.to);
+  if (f.diagnosis) {
+    const prefix = f.diagnosis;
+    q = q.where('patient_id', 'in', (eb) =>
+      eb.selectFrom('diagnoses').select('patient_id').where('code', 'like', `${prefix}%`),
+    );
+  }
   return q.orderBy('id').execute();
 }
 
@@ -109,6 +170,9 @@ export async function cohortReport(
         ? (settings[def.remissionSetting as SettingKey] ?? null)
         : null,
     };
+    const siDays = settings['outcome.siResolutionDays'];
+    const siMin = settings['si.qidsItem12Min'];
+    const trajectories: CohortReport['trajectories']['courses'][number][] = [];
     const courses = await coursesFor(trx, f);
     const rows: CohortReport['rows'][number][] = [];
     const mocaBefore: number[] = [];
@@ -161,7 +225,7 @@ export async function cohortReport(
       }
       const all = await trx
         .selectFrom('assessments')
-        .select(['instrument', 'administered_at', 'total'])
+        .select(['instrument', 'administered_at', 'total', 'answers'])
         .where('patient_id', '=', c.patient_id)
         .where('session_id', 'is', null)
         .where('total', 'is not', null)
@@ -173,6 +237,25 @@ export async function cohortReport(
       const lastDose = doses.at(-1) ?? '';
       const baseline = selectBaseline(scores, firstDose, rules);
       const endpoint = baseline ? selectEndpoint(scores, baseline, lastDose) : null;
+      // Suicidal ideation (QIDS-SR16 item 12 answers), whatever instrument the report is on.
+      const qids = all
+        .filter((a) => a.instrument === 'qids-sr16')
+        .map((a) => ({
+          at: a.administered_at,
+          total: a.total ?? 0,
+          item12: (JSON.parse(a.answers) as Record<string, number | null>)['12'] ?? null,
+        }));
+      const qidsBaseline = selectBaseline(qids, firstDose, rules);
+      const siAtBaseline = qidsBaseline?.item12 != null && qidsBaseline.item12 >= siMin;
+      const first = Date.parse(firstDose);
+      const siResolved = siAtBaseline
+        ? qids.some(
+            (q) =>
+              q.item12 === 0 &&
+              Date.parse(q.at) > first &&
+              Date.parse(q.at) <= first + siDays * 86_400_000,
+          )
+        : null;
       if (baseline && endpoint) {
         const response = timeToResponse(scores, baseline.total, doses, rules);
         rows.push({
@@ -185,6 +268,24 @@ export async function cohortReport(
           response: responseStatus(baseline.total, endpoint.total, rules) === 'response',
           remission: isRemission(endpoint.total, rules),
           daysToResponse: response?.days ?? null,
+          siAtBaseline,
+          siResolved,
+        });
+        const start = Date.parse(firstDose);
+        trajectories.push({
+          course: c.id,
+          points: [...scores]
+            .filter(
+              (p) =>
+                Date.parse(p.at) >= Date.parse(baseline.at) &&
+                Date.parse(p.at) <= Date.parse(endpoint.at),
+            )
+            .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+            .map((p) => ({
+              doses: dosesGivenBy(doses, p.at),
+              day: (Date.parse(p.at) - start) / 86_400_000,
+              total: p.total,
+            })),
         });
         km.push(
           response
@@ -211,6 +312,8 @@ export async function cohortReport(
         ...rules,
         endpoint: 'last score at or before the last dose given',
         settingsVersion: version,
+        siResolutionDays: siDays,
+        siItemMin: siMin,
       },
       treated,
       analysed: rows.length,
@@ -220,6 +323,15 @@ export async function cohortReport(
       response: { count: responders, of: rows.length, ci: wilsonCi(responders, rows.length) },
       remission: { count: remitters, of: rows.length, ci: wilsonCi(remitters, rows.length) },
       moca: pairedComparison(mocaBefore, mocaAfter),
+      suicidalIdeation: {
+        atBaseline: rows.filter((r) => r.siAtBaseline).length,
+        resolved: rows.filter((r) => r.siResolved === true).length,
+        ci: wilsonCi(
+          rows.filter((r) => r.siResolved === true).length,
+          rows.filter((r) => r.siAtBaseline).length,
+        ),
+      },
+      trajectories: { courses: trajectories, meanByDoses: meanByDoses(trajectories) },
       adverseEventsPer100Sessions: [...aeCounts].map(([type, count]) => ({
         type,
         count,

@@ -16,6 +16,9 @@ export function Layout({ children }: { children: ReactNode }) {
           {can('patients.read') && <NavLink to="/dashboard">Dashboard</NavLink>}
           {can('patients.read') && <NavLink to="/patients">Patients</NavLink>}
           {can('patients.read') && <NavLink to="/protocols">Protocols</NavLink>}
+          {can('research.read') && <NavLink to="/cohort">Cohort</NavLink>}
+          {can('research.read') && <NavLink to="/studies">Studies</NavLink>}
+          {can('data.import') && <NavLink to="/import">Import</NavLink>}
           {can('users.manage') && <NavLink to="/users">Users</NavLink>}
           {can('audit.read') && <NavLink to="/audit">Audit log</NavLink>}
           {can('settings.read') && <NavLink to="/settings">Settings</NavLink>}

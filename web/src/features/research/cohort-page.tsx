@@ -1,0 +1,256 @@
+import { useState } from 'react';
+import type { CohortReportDto } from '../../../../src/contracts/outcomes.contract.js';
+import { INSTRUMENT_IDS } from '../../../../src/domain/scales/instrument.js';
+import { apiGet } from '../../api/client.js';
+import { useResource } from '../../api/use-resource.js';
+import { ErrorBanner, Field, SelectField } from '../../components/field.js';
+import { KmChart, LineChart } from './charts.js';
+
+type MeanCi = CohortReportDto['baseline'];
+const n1 = (v: number) => v.toFixed(1);
+const meanSd = (m: MeanCi) =>
+  m ? `${n1(m.mean)} ± ${n1(m.sd)} (95% CI ${n1(m.ciLow)} to ${n1(m.ciHigh)})` : '—';
+const share = (count: number, of: number, ci: { low: number; high: number } | null) =>
+  ci
+    ? `${count}/${of} (${n1((count / of) * 100)}%; 95% CI ${n1(ci.low * 100)}–${n1(ci.high * 100)}%)`
+    : `${count}/${of}`;
+const pValue = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+interface Filters {
+  instrument: string;
+  protocolId: string;
+  from: string;
+  to: string;
+  diagnosis: string;
+  completersOnly: boolean;
+}
+
+function query(f: Filters): string {
+  const q = new URLSearchParams({ instrument: f.instrument });
+  if (f.protocolId) q.set('protocolId', f.protocolId);
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  if (f.diagnosis) q.set('diagnosis', f.diagnosis);
+  if (f.completersOnly) q.set('completersOnly', 'true');
+  return q.toString();
+}
+
+/** The cohort outcome report: the same numbers as the API, the CLI, the CSV and the HTML report. */
+export function CohortPage() {
+  const [draft, setDraft] = useState<Filters>({
+    instrument: 'qids-sr16',
+    protocolId: '',
+    from: '',
+    to: '',
+    diagnosis: '',
+    completersOnly: false,
+  });
+  const [applied, setApplied] = useState(draft);
+  const qs = query(applied);
+  const report = useResource(() => apiGet<CohortReportDto>(`/reports/cohort?${qs}`), [qs]);
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.target.value });
+  const r = report.data;
+  return (
+    <main id="main" className="page stack">
+      <div className="page-head">
+        <h1>Cohort outcomes</h1>
+        <div className="no-print actions">
+          <a href={`/api/v1/reports/cohort/dataset.csv?${qs}`} download>
+            Analysis dataset (CSV)
+          </a>
+          <a href={`/api/v1/reports/cohort/report.html?${qs}`} target="_blank" rel="noreferrer">
+            Printable report (HTML)
+          </a>
+        </div>
+      </div>
+      <form
+        className="card inline-form no-print"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied(draft);
+        }}
+      >
+        <SelectField
+          label="Instrument"
+          value={draft.instrument}
+          onChange={set('instrument')}
+          options={INSTRUMENT_IDS.map((i) => ({ value: i, label: i }))}
+        />
+        <Field label="Protocol id" value={draft.protocolId} onChange={set('protocolId')} />
+        <Field label="Courses from" type="date" value={draft.from} onChange={set('from')} />
+        <Field label="Courses to" type="date" value={draft.to} onChange={set('to')} />
+        <Field
+          label="Diagnosis code starts with"
+          value={draft.diagnosis}
+          onChange={set('diagnosis')}
+          hint="e.g. F33"
+        />
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.completersOnly}
+            onChange={(e) => setDraft({ ...draft, completersOnly: e.target.checked })}
+          />{' '}
+          Completers only
+        </label>
+        <button type="submit" data-testid="cohort-apply">
+          Apply
+        </button>
+      </form>
+      <ErrorBanner error={report.error} />
+      {!r ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <>
+          <section className="card">
+            <h2>Outcome ({r.filter.instrument})</h2>
+            <table className="table compact" data-testid="cohort-headline">
+              <tbody>
+                <tr>
+                  <th scope="row">Treated (≥ 1 dose)</th>
+                  <td data-testid="cohort-treated">{r.treated}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Analysed (baseline and endpoint)</th>
+                  <td data-testid="cohort-analysed">{r.analysed}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Baseline, mean ± SD</th>
+                  <td data-testid="cohort-baseline">{meanSd(r.baseline)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Endpoint, mean ± SD</th>
+                  <td data-testid="cohort-endpoint">{meanSd(r.endpoint)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Change, % of baseline</th>
+                  <td data-testid="cohort-change">{meanSd(r.percentChange)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Response</th>
+                  <td data-testid="cohort-response">
+                    {share(r.response.count, r.response.of, r.response.ci)}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">Remission</th>
+                  <td data-testid="cohort-remission">
+                    {share(r.remission.count, r.remission.of, r.remission.ci)}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">MoCA before/after</th>
+                  <td data-testid="cohort-moca">
+                    {r.moca
+                      ? `mean change ${n1(r.moca.meanDifference)} (95% CI ${n1(r.moca.ciLow)} to ${n1(r.moca.ciHigh)}), n = ${r.moca.n}; paired t p = ${pValue(r.moca.tPValue)}; Wilcoxon p = ${pValue(r.moca.wilcoxonPValue)}`
+                      : 'fewer than two courses with MoCA before and after'}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">
+                    Suicidal ideation gone within {r.rules.siResolutionDays} days (of those with it
+                    at baseline)
+                  </th>
+                  <td data-testid="cohort-si">
+                    {share(
+                      r.suicidalIdeation.resolved,
+                      r.suicidalIdeation.atBaseline,
+                      r.suicidalIdeation.ci,
+                    )}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <p className="muted" data-testid="cohort-rules">
+              Rules: baseline = last score on or before the first dose, at most{' '}
+              {r.rules.baselineWindowDays} days before; endpoint = {r.rules.endpoint}; response ≥{' '}
+              {r.rules.responseFallPercent}% fall (partial ≥ {r.rules.partialFallPercent}%);
+              remission ≤ {r.rules.remissionMax ?? 'n/a'}; suicidal ideation = QIDS-SR16 item 12 ≥{' '}
+              {r.rules.siItemMin}; settings v{r.rules.settingsVersion}. 95% CIs: t for means, Wilson
+              for proportions.
+            </p>
+          </section>
+          <section className="card">
+            <h2>Individual trajectories and the mean</h2>
+            <LineChart
+              testId="trajectory-chart"
+              xLabel="doses given"
+              yLabel={r.filter.instrument}
+              series={[
+                ...r.trajectories.courses.map((c) => ({
+                  label: c.course,
+                  points: c.points.map((p) => ({ x: p.doses, y: p.total })),
+                })),
+                {
+                  label: 'mean',
+                  emphasis: true,
+                  points: r.trajectories.meanByDoses.map((m) => ({ x: m.doses, y: m.mean })),
+                },
+              ]}
+            />
+          </section>
+          <section className="card">
+            <h2>Time to response (Kaplan–Meier)</h2>
+            <KmChart
+              steps={r.timeToResponse}
+              until={Math.max(
+                1,
+                ...r.rows.map((row) => row.daysToResponse ?? 0),
+                ...r.timeToResponse.map((s) => s.time),
+              )}
+              xLabel="days since first dose"
+              yLabel="share not yet responded"
+            />
+          </section>
+          <section className="card">
+            <h2>Adverse events per 100 sessions ({r.sessions} sessions)</h2>
+            {r.adverseEventsPer100Sessions.length === 0 ? (
+              <p className="muted">None recorded.</p>
+            ) : (
+              <table className="table compact" data-testid="cohort-ae">
+                <thead>
+                  <tr>
+                    <th scope="col">Type</th>
+                    <th scope="col">Events</th>
+                    <th scope="col">Per 100 sessions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.adverseEventsPer100Sessions.map((a) => (
+                    <tr key={a.type}>
+                      <td>{a.type}</td>
+                      <td>{a.count}</td>
+                      <td>{n1(a.rate)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+          <section className="card">
+            <h2>Systolic rise by infusion number (mmHg, peak minus pre-dose)</h2>
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th scope="col">Infusion</th>
+                  <th scope="col">n</th>
+                  <th scope="col">Mean ± SD (95% CI)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.bpRiseByInfusion.map((b) => (
+                  <tr key={b.infusion}>
+                    <td>{b.infusion}</td>
+                    <td>{b.n}</td>
+                    <td>{meanSd(b.systolic)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      )}
+    </main>
+  );
+}
