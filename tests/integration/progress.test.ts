@@ -161,4 +161,33 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
     expect(JSON.stringify(r)).not.toContain('PRG-1');
     expect(JSON.stringify(r)).not.toContain('Progress');
   });
+
+  it('downloads the progress report as a PDF carrying the same numbers, audited as a read', async () => {
+    const json = (
+      await api.as('clinician', { method: 'GET', url: `/api/v1/patients/${patientId}/progress` })
+    ).json();
+    const res = await api.as('clinician', {
+      method: 'GET',
+      url: `/api/v1/patients/${patientId}/progress.pdf`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // pdfkit writes each run of text as hex glyph codes; decoding them gives the page's text.
+    const text = [...res.rawPayload.toString('latin1').matchAll(/<([0-9a-f]+)>/g)]
+      .map((m) => Buffer.from(m[1] ?? '', 'hex').toString('latin1'))
+      .join('');
+    expect(text).toContain('MRN PRG-1');
+    const qids = json.instruments.find((i: { instrument: string }) => i.instrument === 'qids-sr16');
+    expect(text).toContain(`${qids.baseline.total} (${qids.baseline.at.slice(0, 10)})`);
+    expect(text).toContain(`${qids.endpoint.total} (${qids.endpoint.at.slice(0, 10)})`);
+    expect(text).toContain(`${qids.percentChange.toFixed(1)}%`);
+    const audited = await api.deps.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('patient_id', '=', patientId)
+      .where('action', 'in', ['patient.read', 'progress.read'])
+      .execute();
+    expect(audited.length).toBeGreaterThanOrEqual(2);
+  });
 });

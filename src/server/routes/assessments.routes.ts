@@ -42,6 +42,7 @@ import {
   submitSelfReport,
 } from '../../services/assessments/self-report.js';
 import { patientProgress } from '../../services/outcomes/patient-progress.js';
+import { progressReportPdf } from '../../services/outcomes/progress-report-pdf.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -66,6 +67,26 @@ export const assessmentRoutes: RoutePlugin = async (app, { deps }) => {
       },
     },
     async (request) => patientProgress(deps, requestContext(request), request.params.id),
+  );
+  app.get(
+    '/patients/:id/progress.pdf',
+    {
+      config: read,
+      schema: {
+        tags: ['outcomes'],
+        summary: 'The progress report as a PDF (same numbers as /progress)',
+        params: IdParam,
+        produces: ['application/pdf'],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+      },
+    },
+    async (request, reply) => {
+      const pdf = await progressReportPdf(deps, requestContext(request), request.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="progress-${request.params.id}.pdf"`)
+        .send(pdf);
+    },
   );
 
   app.get(

@@ -27,9 +27,19 @@ export function OutcomesTab({ patientId }: { patientId: string }) {
           {p.rules.responseFallPercent}% fall, partial ≥ {p.rules.partialFallPercent}%; settings v
           {p.rules.settingsVersion}.
         </p>
-        <button type="button" onClick={() => window.print()}>
-          Print report
-        </button>
+        <div className="actions">
+          <button type="button" onClick={() => window.print()}>
+            Print report
+          </button>
+          <a
+            className="button"
+            href={`/api/v1/patients/${patientId}/progress.pdf`}
+            download
+            data-testid="progress-pdf"
+          >
+            Download PDF
+          </a>
+        </div>
       </div>
       <section className="card">
         <h2>Course</h2>
