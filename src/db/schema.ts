@@ -14,6 +14,9 @@ import type {
 } from './tables/eligibility.table.js';
 import type {
   AdverseEventTable,
+  CourseOutcomePointTable,
+  CourseOutcomeTable,
+  CourseSummaryTable,
   CourseTable,
   ProtocolTable,
   SessionAlertTable,
@@ -68,4 +71,7 @@ export interface DB {
   study_subjects: StudySubjectTable;
   imported_scores: ImportedScoreTable;
   adverse_events: AdverseEventTable;
+  course_summaries: CourseSummaryTable;
+  course_outcomes: CourseOutcomeTable;
+  course_outcome_points: CourseOutcomePointTable;
 }

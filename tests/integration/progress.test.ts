@@ -81,7 +81,7 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
       await post(u('/actions'), { action: 'end-infusion', version: await v() });
       api.clock.advance(2 * 86_400_000);
       // Two days pass between sessions: sign in again, as staff would.
-      for (const role of ['clinician', 'nurse', 'researcher'] as const) {
+      for (const role of ['admin', 'clinician', 'nurse', 'researcher'] as const) {
         api.cookies[role] = sessionCookie(
           await api.app.inject({
             method: 'POST',
@@ -160,6 +160,35 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
     });
     expect(JSON.stringify(r)).not.toContain('PRG-1');
     expect(JSON.stringify(r)).not.toContain('Progress');
+  });
+
+  it('recomputes stored course outcomes when the rules change, and they match a fresh computation', async () => {
+    const report = async () =>
+      (await api.as('researcher', { url: '/api/v1/reports/cohort?instrument=qids-sr16' })).json();
+    const before = await report();
+    expect(before.rows[0]).toMatchObject({ percentChange: -50, response: true });
+    // A 60% fall is now needed: the same course is no longer a responder.
+    const changed = await api.as('admin', {
+      method: 'PATCH',
+      url: '/api/v1/settings/response.minFallPercent',
+      payload: { value: 60, reason: 'stricter local definition' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const after = await report();
+    expect(after.rules).toMatchObject({ responseFallPercent: 60 });
+    expect(after.rules.settingsVersion).toBeGreaterThan(before.rules.settingsVersion);
+    expect(after.rows[0]).toMatchObject({ percentChange: -50, response: false });
+    expect(after.response.count).toBe(0);
+    // Throw the stored outcomes away: recomputing from the records gives the same report.
+    for (const table of ['course_outcome_points', 'course_outcomes', 'course_summaries'] as const)
+      await api.deps.database.db.deleteFrom(table).execute();
+    expect(await report()).toEqual(after);
+    await api.as('admin', {
+      method: 'PATCH',
+      url: '/api/v1/settings/response.minFallPercent',
+      payload: { value: 50, reason: 'back to REFERENCE D4' },
+    });
+    expect((await report()).rows[0]).toMatchObject({ response: true });
   });
 
   it('downloads the progress report as a PDF carrying the same numbers, audited as a read', async () => {

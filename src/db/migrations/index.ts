@@ -4,6 +4,7 @@ import * as createAssessments from './202611271500_create-assessments.js';
 import * as createEligibility from './202611271600_create-eligibility.js';
 import * as createSessions from './202611271700_create-sessions.js';
 import * as createImports from './202611271800_create-imports.js';
+import * as outcomeReportColumns from './202611271900_outcome-report-columns.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202611271600_create-eligibility': createEligibility,
   '202611271700_create-sessions': createSessions,
   '202611271800_create-imports': createImports,
+  '202611271900_outcome-report-columns': outcomeReportColumns,
 };

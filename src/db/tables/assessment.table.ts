@@ -47,6 +47,8 @@ export interface AssessmentTable {
   recorded_at: string;
   /** The chairside session a rating was given in, if any. */
   session_id: string | null;
+  /** The suicidal-ideation item's value (suicidal-ideation-item.ts), for reports. */
+  si_item_value: number | null;
 }
 
 export interface ClinicalAlertTable {

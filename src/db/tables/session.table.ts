@@ -50,6 +50,9 @@ export interface SessionTable {
   phase_started_at: string | null;
   abort_reason: string | null;
   updated_at: string;
+  /** Largest rise over the last pre-dose reading, refreshed with every reading (bp-rise.ts). */
+  systolic_rise_mmhg: number | null;
+  diastolic_rise_mmhg: number | null;
 }
 
 export interface SessionEventTable {
@@ -105,4 +108,38 @@ export interface AdverseEventTable {
   notes: string | null;
   recorded_by: string | null;
   recorded_at: string;
+}
+
+export interface CourseSummaryTable {
+  course_id: string;
+  settings_version: number;
+  doses: number;
+  completer: number;
+  first_dose_at: string;
+  last_dose_at: string;
+  si_at_baseline: number;
+  si_resolved: number | null;
+  computed_at: string;
+}
+
+export interface CourseOutcomeTable {
+  course_id: string;
+  instrument: string;
+  baseline_at: string;
+  baseline_total: number;
+  endpoint_at: string;
+  endpoint_total: number;
+  response: number;
+  remission: number;
+  days_to_response: number | null;
+  censored_days: number;
+}
+
+export interface CourseOutcomePointTable {
+  course_id: string;
+  instrument: string;
+  seq: number;
+  doses: number;
+  day: number;
+  total: number;
 }

@@ -6,6 +6,8 @@
 export interface ScorePoint {
   readonly at: string;
   readonly total: number;
+  /** `at` as epoch milliseconds, when the caller has it already (reports over many courses). */
+  readonly t?: number;
 }
 
 export interface OutcomeRules {
@@ -22,7 +24,8 @@ export interface OutcomeRules {
 export type ResponseStatus = 'response' | 'partial-response' | 'no-response';
 
 const DAY = 86_400_000;
-const byTime = (a: ScorePoint, b: ScorePoint) => Date.parse(a.at) - Date.parse(b.at);
+const time = (s: ScorePoint): number => s.t ?? Date.parse(s.at);
+const byTime = (a: ScorePoint, b: ScorePoint) => time(a) - time(b);
 
 export function selectBaseline<T extends ScorePoint>(
   scores: readonly T[],
@@ -31,7 +34,7 @@ export function selectBaseline<T extends ScorePoint>(
 ): T | null {
   const dose = Date.parse(firstDoseAt);
   const eligible = scores.filter((s) => {
-    const t = Date.parse(s.at);
+    const t = time(s);
     return t <= dose && t >= dose - r.baselineWindowDays * DAY;
   });
   return [...eligible].sort(byTime).at(-1) ?? null;
@@ -44,9 +47,7 @@ export function selectEndpoint<T extends ScorePoint>(
   courseEndAt: string,
 ): T | null {
   const end = Date.parse(courseEndAt);
-  const after = scores.filter(
-    (s) => Date.parse(s.at) > Date.parse(baseline.at) && Date.parse(s.at) <= end,
-  );
+  const after = scores.filter((s) => time(s) > time(baseline) && time(s) <= end);
   return [...after].sort(byTime).at(-1) ?? null;
 }
 
@@ -90,9 +91,9 @@ function firstReaching(
   const first = doseTimes[0];
   if (!first) return null;
   const start = Date.parse(first);
-  const hit = [...scores].sort(byTime).find((s) => Date.parse(s.at) > start && test(s));
+  const hit = [...scores].sort(byTime).find((s) => time(s) > start && test(s));
   if (!hit) return null;
-  const t = Date.parse(hit.at);
+  const t = time(hit);
   return {
     at: hit.at,
     days: (t - start) / DAY,
@@ -130,7 +131,7 @@ export function relapseAfterResponse<T extends ScorePoint>(
   baseline: number,
   respondedAt: string,
 ): T | null {
-  const later = [...scores].sort(byTime).filter((s) => Date.parse(s.at) > Date.parse(respondedAt));
+  const later = [...scores].sort(byTime).filter((s) => time(s) > Date.parse(respondedAt));
   for (let i = 1; i < later.length; i++) {
     const a = later[i - 1];
     const b = later[i];

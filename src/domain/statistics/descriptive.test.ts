@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kaplanMeier, meanCi, pairedComparison, wilsonCi } from './descriptive.js';
+import { kaplanMeier, meanCi, meanCiFromSums, pairedComparison, wilsonCi } from './descriptive.js';
 
 // Expected values from SciPy: tests/fixtures/statistics/make_expected.py (command inside).
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,6 +33,20 @@ describe('statistics against SciPy (1e-6)', () => {
     close(r?.sd, expected.meanCi.sd);
     close(r?.ciLow, expected.meanCi.ciLow);
     close(r?.ciHigh, expected.meanCi.ciHigh);
+  });
+
+  it('gives the same mean, SD and CI from sums as from the values (SciPy fixture)', () => {
+    const xs = expected.meanCi.xs;
+    const r = meanCiFromSums(
+      xs.length,
+      xs.reduce((a, x) => a + x, 0),
+      xs.reduce((a, x) => a + x * x, 0),
+    );
+    close(r?.mean, expected.meanCi.mean);
+    close(r?.sd, expected.meanCi.sd);
+    close(r?.ciLow, expected.meanCi.ciLow);
+    close(r?.ciHigh, expected.meanCi.ciHigh);
+    expect(meanCiFromSums(1, 5, 25)).toBeNull();
   });
   it.each(expected.wilson)('Wilson 95% CI for $k/$n', ({ k, n, low, high }) => {
     const r = wilsonCi(k, n);

@@ -34,6 +34,18 @@ export function meanCi(xs: readonly number[], level = 0.95): MeanCi | null {
   return { n: xs.length, mean: m, sd: s, ciLow: m - half, ciHigh: m + half };
 }
 
+/**
+ * The same as meanCi from a count, a sum and a sum of squares (when a database
+ * aggregated the values). Exact for integer values of clinical size.
+ */
+export function meanCiFromSums(n: number, sum: number, sumSq: number, level = 0.95): MeanCi | null {
+  if (n < 2) return null;
+  const m = sum / n;
+  const s = Math.sqrt(Math.max(0, (sumSq - (sum * sum) / n) / (n - 1)));
+  const half = tQuantile(1 - (1 - level) / 2, n - 1) * (s / Math.sqrt(n));
+  return { n, mean: m, sd: s, ciLow: m - half, ciHigh: m + half };
+}
+
 /** Wilson score interval for a proportion (Wilson 1927). */
 export function wilsonCi(
   successes: number,

@@ -6,6 +6,8 @@ import type {
   ScoreBody,
   ScoreResultDto,
 } from '../../contracts/instruments.contract.js';
+import { refreshPatientCourseOutcomes } from '../outcomes/course-outcomes.js';
+import { suicidalIdeationValue } from '../../domain/scales/suicidal-ideation-item.js';
 import {
   insertAlert,
   insertAssessment,
@@ -122,8 +124,12 @@ export async function storeAssessment(
     settings_version: loaded.version,
     recorded_at: now.toISOString(),
     session_id: input.sessionId ?? null,
+    si_item_value: suicidalIdeationValue(input.instrument, input.answers),
   };
   await insertAssessment(trx, row);
+  // A score outside a session can move a course's baseline, endpoint or response.
+  if (row.session_id === null)
+    await refreshPatientCourseOutcomes(trx, [input.patientId], loaded, now);
   audit({
     action: 'assessment.create',
     entityType: 'assessment',

@@ -1,9 +1,10 @@
+import { refreshPatientCourseOutcomes } from '../outcomes/course-outcomes.js';
 import { listSettingChanges } from '../../db/repositories/setting.repository.js';
 import type { Flag, InstrumentId } from '../../domain/scales/instrument.js';
 import { isInstrumentId } from '../../domain/scales/instrument.js';
 import { scoreInstrument } from '../../domain/scales/score-instrument.js';
 import type { Deps, RequestContext } from '../deps.js';
-import { settingsAt } from '../settings/settings.js';
+import { loadSettings, settingsAt } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 
 export interface RescoreChange {
@@ -115,6 +116,13 @@ export async function rescoreAssessments(
             })
             .where('id', '=', r.id)
             .execute();
+          if (r.session_id === null)
+            await refreshPatientCourseOutcomes(
+              trx,
+              [r.patient_id],
+              await loadSettings(trx),
+              deps.clock.now(),
+            );
           audit({
             action: 'assessment.rescore',
             entityType: 'assessment',

@@ -22,7 +22,7 @@ export class SteppingClock implements Clock {
 }
 
 /** QIDS-SR16 answers whose total is exactly `total` (0–24 here), item 12 kept at 0 or 1. */
-function qidsAnswers(total: number, item12: number): Answers {
+export function qidsAnswers(total: number, item12: number): Answers {
   const a: Record<string, number | null> = {};
   for (let i = 1; i <= 16; i++) a[String(i)] = 0;
   a['7'] = null;
@@ -36,6 +36,28 @@ function qidsAnswers(total: number, item12: number): Answers {
     left -= v;
   }
   return a;
+}
+
+/** MoCA domain scores adding up to `total` (as raw score, before the education point). */
+export function mocaDomains(total: number): Answers {
+  const max = [5, 3, 6, 3, 2, 5, 6];
+  const ids = [
+    'visuospatial-executive',
+    'naming',
+    'attention',
+    'language',
+    'abstraction',
+    'delayed-recall',
+    'orientation',
+  ];
+  let missing = 30 - total;
+  return Object.fromEntries(
+    ids.map((id, i) => {
+      const take = Math.min(missing, (max[i] ?? 0) - 1);
+      missing -= take;
+      return [id, (max[i] ?? 0) - take];
+    }),
+  );
 }
 
 /**
@@ -67,26 +89,6 @@ export async function runSyntheticCourse(
     answers: qidsAnswers(baseline, baselineIdeation),
   });
   const moca = 25 + Math.floor(rand() * 5);
-  const mocaDomains = (total: number): Answers => {
-    const max = [5, 3, 6, 3, 2, 5, 6];
-    const ids = [
-      'visuospatial-executive',
-      'naming',
-      'attention',
-      'language',
-      'abstraction',
-      'delayed-recall',
-      'orientation',
-    ];
-    let missing = 30 - total;
-    return Object.fromEntries(
-      ids.map((id, i) => {
-        const take = Math.min(missing, (max[i] ?? 0) - 1);
-        missing -= take;
-        return [id, (max[i] ?? 0) - take];
-      }),
-    );
-  };
   await recordAssessment(deps, ctx, patientId, {
     instrument: 'moca',
     answers: mocaDomains(moca),

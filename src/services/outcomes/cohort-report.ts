@@ -1,22 +1,18 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
 import {
-  dosesGivenBy,
-  isCompleter,
-  isRemission,
-  percentChange,
-  responseStatus,
-  selectBaseline,
-  selectEndpoint,
-  timeToResponse,
-  type OutcomeRules,
-} from '../../domain/outcomes/outcome-rules.js';
-import { INSTRUMENTS } from '../../domain/scales/instruments.js';
+  cohortAdverseEvents,
+  cohortBeforeAfter,
+  cohortBpRise,
+  cohortCourseRows,
+  cohortMeanByDoses,
+  staleCourseIds,
+  trajectoryPoints,
+} from '../../db/repositories/cohort.repository.js';
+import { percentChange, type OutcomeRules } from '../../domain/outcomes/outcome-rules.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
-import type { SettingKey } from '../../domain/settings/setting-definitions.js';
 import {
   kaplanMeier,
   meanCi,
+  meanCiFromSums,
   pairedComparison,
   wilsonCi,
   type KmStep,
@@ -26,6 +22,7 @@ import {
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
+import { outcomeRules, refreshCourseOutcomes } from './course-outcomes.js';
 
 export interface CohortFilter {
   readonly instrument: InstrumentId;
@@ -119,39 +116,15 @@ export interface CohortReport {
   }[];
 }
 
-function meanByDoses(
-  courses: readonly { readonly points: readonly TrajectoryPoint[] }[],
-): CohortReport['trajectories']['meanByDoses'] {
-  const by = new Map<number, number[]>();
-  for (const c of courses)
-    for (const p of c.points) by.set(p.doses, [...(by.get(p.doses) ?? []), p.total]);
-  return [...by]
-    .sort((a, b) => a[0] - b[0])
-    .map(([doses, totals]) => ({
-      doses,
-      n: totals.length,
-      mean: totals.reduce((s, x) => s + x, 0) / totals.length,
-    }));
-}
-
-async function coursesFor(trx: Kysely<DB>, f: CohortFilter) {
-  let q = trx.selectFrom('courses').select(['id', 'patient_id', 'protocol', 'protocol_id']);
-  if (f.protocolId) q = q.where('protocol_id', '=', f.protocolId);
-  if (f.from) q = q.where('start_on', '>=', f.from);
-  if (f.to) q = q.where('start_on', '<=', f.to);
-  if (f.diagnosis) {
-    const prefix = f.diagnosis;
-    q = q.where('patient_id', 'in', (eb) =>
-      eb.selectFrom('diagnoses').select('patient_id').where('code', 'like', `${prefix}%`),
-    );
-  }
-  return q.orderBy('id').execute();
-}
+/** Individual trajectories listed in a report (the mean uses every analysed course). */
+export const MAX_TRAJECTORIES = 200;
 
 /**
- * The cohort outcome table (issue 6): one course per patient row, the same rules
- * as the patient progress view, statistics from @stdlib. Aggregates only; the
- * per-course rows carry no identifiers.
+ * The cohort outcome table (issue 6): one row per analysed course, the same rules
+ * as the patient progress view, statistics from @stdlib. Per-course outcomes are
+ * stored and kept current (ADR 0013); courses whose outcomes are missing or were
+ * computed under other settings are recomputed here first, in this transaction.
+ * The per-course rows carry no identifiers.
  */
 export async function cohortReport(
   deps: Deps,
@@ -160,187 +133,92 @@ export async function cohortReport(
 ): Promise<CohortReport> {
   return inTransaction(deps, ctx, async (trx, audit) => {
     audit({ action: 'report.cohort', entityType: 'report', details: { filter: f } });
-    const { settings, version } = await loadSettings(trx);
-    const def = INSTRUMENTS[f.instrument];
-    const rules: OutcomeRules = {
-      baselineWindowDays: settings['outcome.baselineWindowDays'],
-      responseFallPercent: settings['response.minFallPercent'],
-      partialFallPercent: settings['response.partialFallPercent'],
-      remissionMax: def.remissionSetting
-        ? (settings[def.remissionSetting as SettingKey] ?? null)
-        : null,
-    };
-    const siDays = settings['outcome.siResolutionDays'];
-    const siMin = settings['si.qidsItem12Min'];
-    const trajectories: CohortReport['trajectories']['courses'][number][] = [];
-    const courses = await coursesFor(trx, f);
+    const loaded = await loadSettings(trx);
+    const { settings, version } = loaded;
+    const rules = outcomeRules(settings, f.instrument);
+    const stale = await staleCourseIds(trx, f, version);
+    await refreshCourseOutcomes(trx, stale, loaded, deps.clock.now());
+
+    const all = await cohortCourseRows(trx, f, f.instrument);
+    const kept = f.completersOnly ? all.filter((c) => c.completer === 1) : all;
     const rows: CohortReport['rows'][number][] = [];
-    const mocaBefore: number[] = [];
-    const mocaAfter: number[] = [];
-    const km: { time: number; event: boolean }[] = [];
-    const riseByInfusion = new Map<number, number[]>();
-    let treated = 0;
-    let sessionCount = 0;
-    const aeCounts = new Map<string, number>();
-    for (const c of courses) {
-      const sessions = await trx
-        .selectFrom('sessions')
-        .select(['id', 'number', 'infusion_started_at'])
-        .where('course_id', '=', c.id)
-        .orderBy('number')
-        .execute();
-      const doses = sessions
-        .map((s) => s.infusion_started_at)
-        .filter((t): t is string => t !== null)
-        .sort();
-      if (doses.length === 0) continue;
-      treated += 1;
-      const minDoses = (JSON.parse(c.protocol) as { completerMinDoses: number }).completerMinDoses;
-      const completer = isCompleter(doses.length, minDoses);
-      if (f.completersOnly && !completer) continue;
-      sessionCount += doses.length;
-      for (const s of sessions.filter((x) => x.infusion_started_at !== null)) {
-        for (const ae of await trx
-          .selectFrom('adverse_events')
-          .select('type')
-          .where('session_id', '=', s.id)
-          .execute())
-          aeCounts.set(ae.type, (aeCounts.get(ae.type) ?? 0) + 1);
-        const vitals = await trx
-          .selectFrom('vitals')
-          .select(['phase', 'systolic_mmhg'])
-          .where('session_id', '=', s.id)
-          .execute();
-        const pre = vitals
-          .filter((v) => v.phase === 'predose' && v.systolic_mmhg !== null)
-          .at(-1)?.systolic_mmhg;
-        const post = vitals
-          .filter((v) => v.phase !== 'predose' && v.systolic_mmhg !== null)
-          .map((v) => v.systolic_mmhg ?? 0);
-        if (pre != null && post.length > 0)
-          riseByInfusion.set(s.number, [
-            ...(riseByInfusion.get(s.number) ?? []),
-            Math.max(...post) - pre,
-          ]);
-      }
-      const all = await trx
-        .selectFrom('assessments')
-        .select(['instrument', 'administered_at', 'total', 'answers'])
-        .where('patient_id', '=', c.patient_id)
-        .where('session_id', 'is', null)
-        .where('total', 'is not', null)
-        .execute();
-      const scores = all
-        .filter((a) => a.instrument === f.instrument)
-        .map((a) => ({ at: a.administered_at, total: a.total ?? 0 }));
-      const firstDose = doses[0] ?? '';
-      const lastDose = doses.at(-1) ?? '';
-      const baseline = selectBaseline(scores, firstDose, rules);
-      const endpoint = baseline ? selectEndpoint(scores, baseline, lastDose) : null;
-      // Suicidal ideation (QIDS-SR16 item 12 answers), whatever instrument the report is on.
-      const qids = all
-        .filter((a) => a.instrument === 'qids-sr16')
-        .map((a) => ({
-          at: a.administered_at,
-          total: a.total ?? 0,
-          item12: (JSON.parse(a.answers) as Record<string, number | null>)['12'] ?? null,
-        }));
-      const qidsBaseline = selectBaseline(qids, firstDose, rules);
-      const siAtBaseline = qidsBaseline?.item12 != null && qidsBaseline.item12 >= siMin;
-      const first = Date.parse(firstDose);
-      const siResolved = siAtBaseline
-        ? qids.some(
-            (q) =>
-              q.item12 === 0 &&
-              Date.parse(q.at) > first &&
-              Date.parse(q.at) <= first + siDays * 86_400_000,
-          )
-        : null;
-      if (baseline && endpoint) {
-        const response = timeToResponse(scores, baseline.total, doses, rules);
-        rows.push({
-          course: c.id,
-          doses: doses.length,
-          completer,
-          baseline: baseline.total,
-          endpoint: endpoint.total,
-          percentChange: percentChange(baseline.total, endpoint.total),
-          response: responseStatus(baseline.total, endpoint.total, rules) === 'response',
-          remission: isRemission(endpoint.total, rules),
-          daysToResponse: response?.days ?? null,
-          siAtBaseline,
-          siResolved,
-        });
-        const start = Date.parse(firstDose);
-        trajectories.push({
-          course: c.id,
-          points: [...scores]
-            .filter(
-              (p) =>
-                Date.parse(p.at) >= Date.parse(baseline.at) &&
-                Date.parse(p.at) <= Date.parse(endpoint.at),
-            )
-            .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-            .map((p) => ({
-              doses: dosesGivenBy(doses, p.at),
-              day: (Date.parse(p.at) - start) / 86_400_000,
-              total: p.total,
-            })),
-        });
-        km.push(
-          response
-            ? { time: response.days, event: true }
-            : { time: (Date.parse(lastDose) - Date.parse(firstDose)) / 86_400_000, event: false },
-        );
-      }
-      const moca = all
-        .filter((a) => a.instrument === 'moca')
-        .map((a) => ({ at: a.administered_at, total: a.total ?? 0 }));
-      const mb = selectBaseline(moca, firstDose, rules);
-      const me = mb ? selectEndpoint(moca, mb, lastDose) : null;
-      if (mb && me) {
-        mocaBefore.push(mb.total);
-        mocaAfter.push(me.total);
-      }
+    for (const c of kept) {
+      if (c.baseline_total === null || c.endpoint_total === null) continue;
+      rows.push({
+        course: c.course_id,
+        doses: c.doses,
+        completer: c.completer === 1,
+        baseline: c.baseline_total,
+        endpoint: c.endpoint_total,
+        percentChange: percentChange(c.baseline_total, c.endpoint_total),
+        response: c.response === 1,
+        remission: c.remission === 1,
+        daysToResponse: c.days_to_response,
+        siAtBaseline: c.si_at_baseline === 1,
+        siResolved: c.si_resolved === null ? null : c.si_resolved === 1,
+      });
     }
+    const km = kept
+      .filter((c) => c.baseline_total !== null && c.endpoint_total !== null)
+      .map((c) =>
+        c.days_to_response !== null
+          ? { time: c.days_to_response, event: true }
+          : { time: c.censored_days ?? 0, event: false },
+      );
+    const moca = await cohortBeforeAfter(trx, f, 'moca');
+    const shown = rows.slice(0, MAX_TRAJECTORIES).map((r) => r.course);
+    const points = await trajectoryPoints(trx, shown, f.instrument);
+    const byCourse = new Map<string, TrajectoryPoint[]>();
+    for (const p of points)
+      byCourse.set(p.course_id, [
+        ...(byCourse.get(p.course_id) ?? []),
+        { doses: p.doses, day: p.day, total: p.total },
+      ]);
+    const sessionCount = kept.reduce((sum, c) => sum + c.doses, 0);
     const changes = rows.map((r) => r.percentChange).filter((v): v is number => v !== null);
     const responders = rows.filter((r) => r.response).length;
     const remitters = rows.filter((r) => r.remission).length;
+    const siAtBaseline = rows.filter((r) => r.siAtBaseline).length;
+    const siResolved = rows.filter((r) => r.siResolved === true).length;
     return {
       filter: f,
       rules: {
         ...rules,
         endpoint: 'last score at or before the last dose given',
         settingsVersion: version,
-        siResolutionDays: siDays,
-        siItemMin: siMin,
+        siResolutionDays: settings['outcome.siResolutionDays'],
+        siItemMin: settings['si.qidsItem12Min'],
       },
-      treated,
+      treated: all.length,
       analysed: rows.length,
       baseline: meanCi(rows.map((r) => r.baseline)),
       endpoint: meanCi(rows.map((r) => r.endpoint)),
       percentChange: meanCi(changes),
       response: { count: responders, of: rows.length, ci: wilsonCi(responders, rows.length) },
       remission: { count: remitters, of: rows.length, ci: wilsonCi(remitters, rows.length) },
-      moca: pairedComparison(mocaBefore, mocaAfter),
+      moca: pairedComparison(
+        moca.map((m) => m.baseline_total),
+        moca.map((m) => m.endpoint_total),
+      ),
       suicidalIdeation: {
-        atBaseline: rows.filter((r) => r.siAtBaseline).length,
-        resolved: rows.filter((r) => r.siResolved === true).length,
-        ci: wilsonCi(
-          rows.filter((r) => r.siResolved === true).length,
-          rows.filter((r) => r.siAtBaseline).length,
-        ),
+        atBaseline: siAtBaseline,
+        resolved: siResolved,
+        ci: wilsonCi(siResolved, siAtBaseline),
       },
-      trajectories: { courses: trajectories, meanByDoses: meanByDoses(trajectories) },
-      adverseEventsPer100Sessions: [...aeCounts].map(([type, count]) => ({
-        type,
-        count,
-        rate: sessionCount === 0 ? 0 : (count / sessionCount) * 100,
+      trajectories: {
+        courses: shown.map((course) => ({ course, points: byCourse.get(course) ?? [] })),
+        meanByDoses: await cohortMeanByDoses(trx, f, f.instrument),
+      },
+      adverseEventsPer100Sessions: (await cohortAdverseEvents(trx, f)).map((a) => ({
+        ...a,
+        rate: sessionCount === 0 ? 0 : (a.count / sessionCount) * 100,
       })),
       sessions: sessionCount,
-      bpRiseByInfusion: [...riseByInfusion]
-        .sort((a, b) => a[0] - b[0])
-        .map(([infusion, values]) => ({ infusion, n: values.length, systolic: meanCi(values) })),
+      bpRiseByInfusion: (await cohortBpRise(trx, f)).map((b) => ({
+        infusion: b.infusion,
+        n: b.n,
+        systolic: meanCiFromSums(b.n, b.sum, b.sumSq),
+      })),
       timeToResponse: kaplanMeier(km),
       rows,
     };

@@ -138,26 +138,13 @@ export async function patientProgress(
       type,
       count: aes.filter((a) => a.type === type).length,
     }));
-    const bpRiseBySession = [];
-    for (const s of sessions.filter((x) => x.infusion_started_at !== null)) {
-      const vitals = await trx
-        .selectFrom('vitals')
-        .select(['phase', 'systolic_mmhg', 'diastolic_mmhg'])
-        .where('session_id', '=', s.id)
-        .orderBy('taken_at')
-        .execute();
-      const pre = vitals.filter((v) => v.phase === 'predose').at(-1);
-      const post = vitals.filter((v) => v.phase !== 'predose');
-      const maxOf = (k: 'systolic_mmhg' | 'diastolic_mmhg') => {
-        const values = post.map((v) => v[k]).filter((v): v is number => v !== null);
-        return pre?.[k] != null && values.length > 0 ? Math.max(...values) - pre[k] : null;
-      };
-      bpRiseBySession.push({
-        session: s.number,
-        systolicRiseMmHg: maxOf('systolic_mmhg'),
-        diastolicRiseMmHg: maxOf('diastolic_mmhg'),
-      });
-    }
+    const bpRiseBySession = sessions
+      .filter((x) => x.infusion_started_at !== null)
+      .map((x) => ({
+        session: x.number,
+        systolicRiseMmHg: x.systolic_rise_mmhg,
+        diastolicRiseMmHg: x.diastolic_rise_mmhg,
+      }));
     return {
       patientId,
       course: course

@@ -1,3 +1,4 @@
+import { bpRise } from '../../domain/sessions/bp-rise.js';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type {
   ActBody,
@@ -32,6 +33,7 @@ import { storeAssessment } from '../assessments/record-assessment.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
 import { newId } from '../ids.js';
+import { refreshCourseOutcomes } from '../outcomes/course-outcomes.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction, type Audit } from '../unit-of-work.js';
 import {
@@ -230,7 +232,8 @@ export async function actOnSession(
     const t = transition(s.state as SessionState, body.action, body.reason);
     if (!t.ok) throw new DomainError('session.transition_refused', t.reason);
     const protocol = await sessionProtocol(trx, s.course_id);
-    const { settings } = await loadSettings(trx);
+    const loaded = await loadSettings(trx);
+    const { settings } = loaded;
     const patch: Updateable<SessionTable> = { state: t.to };
     const detail: Record<string, unknown> = { from: s.state, to: t.to };
     if (body.action === 'check-in') {
@@ -294,6 +297,8 @@ export async function actOnSession(
     }
     if (body.action === 'abort') patch.abort_reason = body.reason?.trim() ?? null;
     await bump(trx, s, body.version, patch, nowIso);
+    // A dose given changes the course's outcomes (first dose, baseline, doses by response).
+    if (body.action === 'start') await refreshCourseOutcomes(trx, [s.course_id], loaded, now);
     await logEvent(trx, s.id, actor.userId, body.action, detail, nowIso);
     audit({
       action: `session.${body.action}`,
@@ -509,6 +514,22 @@ export async function recordSessionVitals(
       recorded_at: at.toISOString(),
     };
     await trx.insertInto('vitals').values(row).execute();
+    // Keep the session's largest BP rise current for reports (one place: bp-rise.ts).
+    const rise = bpRise(
+      (await sessionVitals(trx, s.id)).map((v) => ({
+        phase: v.phase,
+        systolicMmHg: v.systolic_mmhg,
+        diastolicMmHg: v.diastolic_mmhg,
+      })),
+    );
+    await trx
+      .updateTable('sessions')
+      .set({
+        systolic_rise_mmhg: rise.systolicRiseMmHg,
+        diastolic_rise_mmhg: rise.diastolicRiseMmHg,
+      })
+      .where('id', '=', s.id)
+      .execute();
     audit({
       action: 'session.vitals',
       entityType: 'vitals',
