@@ -283,7 +283,8 @@ export async function generateCohort(
         assess(
           id,
           'moca',
-          t0 + 20 * DAY,
+          // Before the sixth infusion, so completers have a MoCA endpoint (D4: at or before the last dose).
+          t0 + 5 * 3.5 * DAY,
           mocaDomains(Math.min(30, mocaBefore + Math.floor(rand() * 2))),
         );
         perPatient += 1;

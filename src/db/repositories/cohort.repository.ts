@@ -15,6 +15,8 @@ export interface CourseFilter {
   readonly completersOnly?: boolean | undefined;
 }
 
+const hasCourseFilter = (f: CourseFilter) => Boolean(f.protocolId || f.from || f.to || f.diagnosis);
+
 function filteredCourseIds(db: Kysely<DB>, f: CourseFilter) {
   let q = db.selectFrom('courses').select('courses.id');
   if (f.protocolId) q = q.where('courses.protocol_id', '=', f.protocolId);
@@ -41,7 +43,7 @@ export async function staleCourseIds(
     .select('sessions.course_id')
     .distinct()
     .where('sessions.infusion_started_at', 'is not', null)
-    .where('sessions.course_id', 'in', filteredCourseIds(db, f))
+    .$if(hasCourseFilter(f), (q) => q.where('sessions.course_id', 'in', filteredCourseIds(db, f)))
     .where((eb) =>
       eb.or([
         eb('course_summaries.course_id', 'is', null),
@@ -72,16 +74,19 @@ export function cohortCourseRows(db: Kysely<DB>, f: CourseFilter, instrument: st
       'co.days_to_response',
       'co.censored_days',
     ])
-    .where('cs.course_id', 'in', filteredCourseIds(db, f))
+    .$if(hasCourseFilter(f), (q) => q.where('cs.course_id', 'in', filteredCourseIds(db, f)))
     .orderBy('cs.course_id')
     .execute();
 }
 
+/**
+ * The included courses (filter, and completers when asked), or null when that is
+ * every course with stored outcomes, so the query needs no restriction at all.
+ */
 function included(db: Kysely<DB>, f: CourseFilter) {
-  let q = db
-    .selectFrom('course_summaries')
-    .select('course_summaries.course_id')
-    .where('course_summaries.course_id', 'in', filteredCourseIds(db, f));
+  if (!hasCourseFilter(f) && !f.completersOnly) return null;
+  let q = db.selectFrom('course_summaries').select('course_summaries.course_id');
+  if (hasCourseFilter(f)) q = q.where('course_summaries.course_id', 'in', filteredCourseIds(db, f));
   if (f.completersOnly) q = q.where('course_summaries.completer', '=', 1);
   return q;
 }
@@ -92,7 +97,10 @@ export function cohortBeforeAfter(db: Kysely<DB>, f: CourseFilter, instrument: s
     .selectFrom('course_outcomes')
     .select(['baseline_total', 'endpoint_total'])
     .where('instrument', '=', instrument)
-    .where('course_id', 'in', included(db, f))
+    .$call((q) => {
+      const only = included(db, f);
+      return only ? q.where('course_id', 'in', only) : q;
+    })
     .orderBy('course_id')
     .execute();
 }
@@ -107,7 +115,10 @@ export async function cohortMeanByDoses(db: Kysely<DB>, f: CourseFilter, instrum
       (eb) => eb.fn.sum<string | number>('total').as('sum'),
     ])
     .where('instrument', '=', instrument)
-    .where('course_id', 'in', included(db, f))
+    .$call((q) => {
+      const only = included(db, f);
+      return only ? q.where('course_id', 'in', only) : q;
+    })
     .groupBy('doses')
     .orderBy('doses')
     .execute();
@@ -133,7 +144,10 @@ export async function cohortAdverseEvents(db: Kysely<DB>, f: CourseFilter) {
     .innerJoin('sessions', 'sessions.id', 'adverse_events.session_id')
     .select(['adverse_events.type', (eb) => eb.fn.countAll<string | number>().as('n')])
     .where('sessions.infusion_started_at', 'is not', null)
-    .where('sessions.course_id', 'in', included(db, f))
+    .$call((q) => {
+      const only = included(db, f);
+      return only ? q.where('sessions.course_id', 'in', only) : q;
+    })
     .groupBy('adverse_events.type')
     .orderBy('adverse_events.type')
     .execute();
@@ -152,7 +166,10 @@ export async function cohortBpRise(db: Kysely<DB>, f: CourseFilter) {
     ])
     .where('infusion_started_at', 'is not', null)
     .where('systolic_rise_mmhg', 'is not', null)
-    .where('course_id', 'in', included(db, f))
+    .$call((q) => {
+      const only = included(db, f);
+      return only ? q.where('course_id', 'in', only) : q;
+    })
     .groupBy('number')
     .orderBy('number')
     .execute();
