@@ -81,6 +81,7 @@ export const CohortReportDto = Type.Object({
   filter: Type.Object({
     instrument: Type.String(),
     protocolId: Type.Optional(Type.String()),
+    siteId: Type.Optional(Type.String()),
     from: Type.Optional(Type.String()),
     to: Type.Optional(Type.String()),
     diagnosis: Type.Optional(Type.String()),

@@ -26,6 +26,9 @@ export const StartCourseBody = Type.Object(
     protocolId: Type.String({ maxLength: 40 }),
     startOn: CalendarDate('first session'),
     plannedSessions: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
+    siteId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'where the course is given' }),
+    ),
     trdOverrideReason: Type.Optional(
       Type.String({
         minLength: 10,
@@ -49,6 +52,7 @@ export const CourseDto = Type.Object({
   protocol: ProtocolDto,
   startOn: Type.String(),
   plannedSessions: Type.Integer(),
+  site: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
   status: Type.String(),
   gates: Type.Unknown(),
   sessions: Type.Array(SessionSummary),

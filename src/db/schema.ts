@@ -22,6 +22,7 @@ import type {
   SessionAlertTable,
   SessionEventTable,
   SessionTable,
+  SiteTable,
   VitalsTable,
 } from './tables/session.table.js';
 import type {
@@ -74,4 +75,5 @@ export interface DB {
   course_summaries: CourseSummaryTable;
   course_outcomes: CourseOutcomeTable;
   course_outcome_points: CourseOutcomePointTable;
+  sites: SiteTable;
 }

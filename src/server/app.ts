@@ -23,6 +23,7 @@ import { patientRoutes } from './routes/patients.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
 import { settingRoutes } from './routes/settings.routes.js';
+import { siteRoutes } from './routes/sites.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 
 export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -89,6 +90,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(sessionRoutes, { deps, prefix: API_PREFIX });
   await app.register(reportRoutes, { deps, prefix: API_PREFIX });
   await app.register(importRoutes, { deps, prefix: API_PREFIX });
+  await app.register(siteRoutes, { deps, prefix: API_PREFIX });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));

@@ -191,6 +191,23 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
     expect((await report()).rows[0]).toMatchObject({ response: true });
   });
 
+  it('filters the cohort by the site a course is given at', async () => {
+    const site = (
+      await api.as('admin', { method: 'POST', url: '/api/v1/sites', payload: { name: 'East' } })
+    ).json();
+    const treated = async (q: string) =>
+      (await api.as('researcher', { url: `/api/v1/reports/cohort?${q}` })).json().treated;
+    expect(await treated(`siteId=${site.id}`)).toBe(0);
+    await api.deps.database.db.updateTable('courses').set({ site_id: site.id }).execute();
+    expect(await treated(`siteId=${site.id}`)).toBe(1);
+    expect(await treated('siteId=elsewhere')).toBe(0);
+    expect(await treated('')).toBe(1);
+    const course = (
+      await api.as('clinician', { url: `/api/v1/patients/${patientId}/courses` })
+    ).json().courses[0];
+    expect(course.site).toEqual({ id: site.id, name: 'East' });
+  });
+
   it('downloads the progress report as a PDF carrying the same numbers, audited as a read', async () => {
     const json = (
       await api.as('clinician', { method: 'GET', url: `/api/v1/patients/${patientId}/progress` })

@@ -10,6 +10,7 @@ export function registerReportCommand(program: Command): void {
     .description('the cohort outcome table (same numbers as GET /api/v1/reports/cohort)')
     .option('--instrument <id>', INSTRUMENT_IDS.join(' | '), 'qids-sr16')
     .option('--protocol <id>', 'only courses of this protocol')
+    .option('--site <id>', 'only courses given at this site (ids: GET /api/v1/sites)')
     .option('--from <date>', 'courses starting on or after YYYY-MM-DD')
     .option('--to <date>', 'courses starting on or before YYYY-MM-DD')
     .option('--diagnosis <code>', 'patients with a diagnosis code starting with this, e.g. F33')
@@ -23,6 +24,7 @@ export function registerReportCommand(program: Command): void {
       async (opts: {
         instrument: string;
         protocol?: string;
+        site?: string;
         from?: string;
         to?: string;
         diagnosis?: string;
@@ -46,6 +48,7 @@ export function registerReportCommand(program: Command): void {
           const r = await cohortReport(deps, cliContext(), {
             instrument: opts.instrument,
             protocolId: opts.protocol,
+            siteId: opts.site,
             from: opts.from,
             to: opts.to,
             diagnosis: opts.diagnosis,

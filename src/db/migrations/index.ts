@@ -5,6 +5,7 @@ import * as createEligibility from './202611271600_create-eligibility.js';
 import * as createSessions from './202611271700_create-sessions.js';
 import * as createImports from './202611271800_create-imports.js';
 import * as outcomeReportColumns from './202611271900_outcome-report-columns.js';
+import * as createSites from './202611272000_create-sites.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202611271700_create-sessions': createSessions,
   '202611271800_create-imports': createImports,
   '202611271900_outcome-report-columns': outcomeReportColumns,
+  '202611272000_create-sites': createSites,
 };

@@ -8,6 +8,7 @@ import type { DB } from '../schema.js';
  */
 export interface CourseFilter {
   readonly protocolId?: string | undefined;
+  readonly siteId?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   /** Patients with a diagnosis whose code starts with this. */
@@ -15,11 +16,13 @@ export interface CourseFilter {
   readonly completersOnly?: boolean | undefined;
 }
 
-const hasCourseFilter = (f: CourseFilter) => Boolean(f.protocolId || f.from || f.to || f.diagnosis);
+const hasCourseFilter = (f: CourseFilter) =>
+  Boolean(f.protocolId || f.siteId || f.from || f.to || f.diagnosis);
 
 function filteredCourseIds(db: Kysely<DB>, f: CourseFilter) {
   let q = db.selectFrom('courses').select('courses.id');
   if (f.protocolId) q = q.where('courses.protocol_id', '=', f.protocolId);
+  if (f.siteId) q = q.where('courses.site_id', '=', f.siteId);
   if (f.from) q = q.where('courses.start_on', '>=', f.from);
   if (f.to) q = q.where('courses.start_on', '<=', f.to);
   if (f.diagnosis) {

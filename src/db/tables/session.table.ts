@@ -28,6 +28,14 @@ export interface CourseTable {
   gates: string;
   created_by: string;
   created_at: string;
+  /** Where the course is given (sites.id), when the clinic records sites. */
+  site_id: string | null;
+}
+
+export interface SiteTable {
+  id: string;
+  name: string;
+  created_at: string;
 }
 
 export interface SessionTable {

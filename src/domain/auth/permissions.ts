@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   'sessions.run',
   'sessions.confirm',
   'data.import',
+  'sites.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,6 +34,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'instruments.use',
     'settings.read',
     'settings.manage',
+    'sites.manage',
   ],
   clinician: [
     'account.self',

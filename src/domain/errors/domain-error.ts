@@ -31,7 +31,8 @@ export type DomainErrorCode =
   | 'session.transition_refused'
   | 'session.not_cleared'
   | 'session.dose_invalid'
-  | 'import.invalid';
+  | 'import.invalid'
+  | 'site.name_taken';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `dateOfBirth` or `weights.0.weightKg`. */

@@ -37,6 +37,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'session.not_cleared': 409,
   'session.dose_invalid': 400,
   'import.invalid': 422,
+  'site.name_taken': 409,
 };
 
 const TITLES: Readonly<Record<number, string>> = {

@@ -10,6 +10,7 @@ import type { RoutePlugin } from './route-types.js';
 const CohortQuery = Type.Object({
   instrument: Type.Optional(InstrumentIdSchema),
   protocolId: Type.Optional(Type.String({ maxLength: 40 })),
+  siteId: Type.Optional(Type.String({ maxLength: 64, description: 'courses given at this site' })),
   from: Type.Optional(
     Type.String({
       pattern: '^\\d{4}-\\d{2}-\\d{2}$',
@@ -84,6 +85,7 @@ function cohortFilter(q: Static<typeof CohortQuery>): CohortFilter {
   return {
     instrument: q.instrument ?? 'qids-sr16',
     protocolId: q.protocolId,
+    siteId: q.siteId,
     from: q.from,
     to: q.to,
     diagnosis: q.diagnosis,

@@ -109,6 +109,7 @@ export function cohortReportHtml(r: CohortReport, generatedAt: Date): string {
   const filters = [
     `instrument ${f.instrument}`,
     f.protocolId ? `protocol ${f.protocolId}` : 'all protocols',
+    f.siteId ? `site ${f.siteId}` : 'all sites',
     f.from ? `courses from ${f.from}` : '',
     f.to ? `to ${f.to}` : '',
     f.diagnosis ? `diagnosis ${f.diagnosis}*` : '',

@@ -27,6 +27,7 @@ import { outcomeRules, refreshCourseOutcomes } from './course-outcomes.js';
 export interface CohortFilter {
   readonly instrument: InstrumentId;
   readonly protocolId?: string | undefined;
+  readonly siteId?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   /** Patients with a recorded diagnosis whose code starts with this (e.g. F33 for recurrent MDD). */

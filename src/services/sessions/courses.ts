@@ -53,6 +53,9 @@ async function courseDto(db: Kysely<DB>, id: string): Promise<CourseDto> {
     .selectAll()
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
+  const site = c.site_id
+    ? await db.selectFrom('sites').selectAll().where('id', '=', c.site_id).executeTakeFirst()
+    : undefined;
   const sessions = await db
     .selectFrom('sessions')
     .select(['id', 'number', 'scheduled_for', 'state'])
@@ -64,6 +67,7 @@ async function courseDto(db: Kysely<DB>, id: string): Promise<CourseDto> {
     protocol: JSON.parse(c.protocol) as ProtocolDto,
     startOn: c.start_on,
     plannedSessions: c.planned_sessions,
+    site: site ? { id: site.id, name: site.name } : null,
     status: c.status,
     gates: JSON.parse(c.gates) as unknown,
     sessions: sessions.map((s) => ({
@@ -123,6 +127,11 @@ export async function startCourse(
       throw validationError([
         { field: 'protocolId', rule: 'known-protocol', message: 'is not an active protocol' },
       ]);
+    if (
+      body.siteId &&
+      !(await trx.selectFrom('sites').select('id').where('id', '=', body.siteId).executeTakeFirst())
+    )
+      throw validationError([{ field: 'siteId', rule: 'known-site', message: 'is not a site' }]);
     // The gates are read in the same transaction that starts the course.
     const verdictRow = (await listTrdEvaluationsOf(trx, patientId))[0];
     const verdict = verdictRow
@@ -208,6 +217,7 @@ export async function startCourse(
         gates: JSON.stringify(gates),
         created_by: actor.userId,
         created_at: now.toISOString(),
+        site_id: body.siteId ?? null,
       })
       .execute();
     const dates = sessionDates(body.startOn, planned, protocol.per_week);

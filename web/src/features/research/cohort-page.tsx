@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CohortReportDto } from '../../../../src/contracts/outcomes.contract.js';
+import type { SiteList } from '../../../../src/contracts/sites.contract.js';
 import { INSTRUMENT_IDS } from '../../../../src/domain/scales/instrument.js';
 import { apiGet } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
@@ -19,6 +20,7 @@ const pValue = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 interface Filters {
   instrument: string;
   protocolId: string;
+  siteId: string;
   from: string;
   to: string;
   diagnosis: string;
@@ -28,6 +30,7 @@ interface Filters {
 function query(f: Filters): string {
   const q = new URLSearchParams({ instrument: f.instrument });
   if (f.protocolId) q.set('protocolId', f.protocolId);
+  if (f.siteId) q.set('siteId', f.siteId);
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
   if (f.diagnosis) q.set('diagnosis', f.diagnosis);
@@ -40,6 +43,7 @@ export function CohortPage() {
   const [draft, setDraft] = useState<Filters>({
     instrument: 'qids-sr16',
     protocolId: '',
+    siteId: '',
     from: '',
     to: '',
     diagnosis: '',
@@ -48,6 +52,7 @@ export function CohortPage() {
   const [applied, setApplied] = useState(draft);
   const qs = query(applied);
   const report = useResource(() => apiGet<CohortReportDto>(`/reports/cohort?${qs}`), [qs]);
+  const sites = useResource(() => apiGet<SiteList>('/sites'), []);
   const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
     setDraft({ ...draft, [k]: e.target.value });
   const r = report.data;
@@ -78,6 +83,17 @@ export function CohortPage() {
           options={INSTRUMENT_IDS.map((i) => ({ value: i, label: i }))}
         />
         <Field label="Protocol id" value={draft.protocolId} onChange={set('protocolId')} />
+        {(sites.data?.sites.length ?? 0) > 0 && (
+          <SelectField
+            label="Site"
+            value={draft.siteId}
+            onChange={set('siteId')}
+            options={[
+              { value: '', label: 'all sites' },
+              ...(sites.data?.sites ?? []).map((x) => ({ value: x.id, label: x.name })),
+            ]}
+          />
+        )}
         <Field label="Courses from" type="date" value={draft.from} onChange={set('from')} />
         <Field label="Courses to" type="date" value={draft.to} onChange={set('to')} />
         <Field

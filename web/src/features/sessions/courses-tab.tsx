@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { CourseDto, ProtocolDto } from '../../../../src/contracts/sessions.contract.js';
+import type { SiteList } from '../../../../src/contracts/sites.contract.js';
 import { ApiError, apiGet, apiPost } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field, SelectField } from '../../components/field.js';
@@ -9,15 +10,17 @@ import { useSession } from '../auth/session.js';
 export function CoursesTab({ patientId, archived }: { patientId: string; archived: boolean }) {
   const { can } = useSession();
   const data = useResource(async () => {
-    const [courses, protocols] = await Promise.all([
+    const [courses, protocols, sites] = await Promise.all([
       apiGet<{ courses: CourseDto[] }>(`/patients/${patientId}/courses`),
       apiGet<{ protocols: ProtocolDto[] }>('/protocols'),
+      apiGet<SiteList>('/sites'),
     ]);
-    return { courses: courses.courses, protocols: protocols.protocols };
+    return { courses: courses.courses, protocols: protocols.protocols, sites: sites.sites };
   }, [patientId]);
   const [form, setForm] = useState({
     protocolId: 'iv-standard',
     startOn: new Date().toISOString().slice(0, 10),
+    siteId: '',
     trdOverrideReason: '',
   });
   const [error, setError] = useState<Error | null>(null);
@@ -31,6 +34,7 @@ export function CoursesTab({ patientId, archived }: { patientId: string; archive
       await apiPost(`/patients/${patientId}/courses`, {
         protocolId: form.protocolId,
         startOn: form.startOn,
+        ...(form.siteId ? { siteId: form.siteId } : {}),
         ...(form.trdOverrideReason ? { trdOverrideReason: form.trdOverrideReason } : {}),
       });
       data.reload();
@@ -46,6 +50,7 @@ export function CoursesTab({ patientId, archived }: { patientId: string; archive
           <h2>{c.protocol.name}</h2>
           <p className="muted">
             From {c.startOn} · {c.plannedSessions} sessions · {c.status}
+            {c.site ? ` · ${c.site.name}` : ''}
           </p>
           <table className="table compact" data-testid="course-sessions">
             <thead>
@@ -113,6 +118,18 @@ export function CoursesTab({ patientId, archived }: { patientId: string; archive
               onChange={(e) => setForm({ ...form, startOn: e.target.value })}
               data-testid="course-start"
             />
+            {data.data.sites.length > 0 && (
+              <SelectField
+                label="Site"
+                value={form.siteId}
+                onChange={(e) => setForm({ ...form, siteId: e.target.value })}
+                options={[
+                  { value: '', label: '(not recorded)' },
+                  ...data.data.sites.map((x) => ({ value: x.id, label: x.name })),
+                ]}
+                error={fieldErrors.siteId}
+              />
+            )}
             <Field
               label="TRD override reason (only without a TRD verdict)"
               value={form.trdOverrideReason}

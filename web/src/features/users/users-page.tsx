@@ -4,10 +4,13 @@ import { ROLE_LABELS, ROLES } from '../../../../src/domain/auth/permissions.js';
 import { ApiError, apiGet, apiPatch, apiPost } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field, SelectField } from '../../components/field.js';
+import { useSession } from '../auth/session.js';
+import { SitesSection } from './sites-section.js';
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
 export function UsersPage() {
+  const { can } = useSession();
   const users = useResource(() => apiGet<UserList>('/users'), []);
   const blank = { displayName: '', email: '', role: 'nurse', password: '' };
   const [form, setForm] = useState(blank);
@@ -181,6 +184,7 @@ export function UsersPage() {
           </div>
         </form>
       </section>
+      {can('sites.manage') && <SitesSection />}
     </main>
   );
 }
