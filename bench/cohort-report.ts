@@ -19,7 +19,7 @@ import { importTable } from '../src/services/imports/import-table.js';
 import { cohortReport } from '../src/services/outcomes/cohort-report.js';
 import { cliContext, systemClock } from '../src/services/deps.js';
 import { createUser } from '../src/services/users/manage-users.js';
-import { generateCohort } from './cohort-data.js';
+import { generateCohort } from '../src/services/demo/bulk-cohort.js';
 
 const { values: args } = parseArgs({
   options: {

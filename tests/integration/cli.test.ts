@@ -92,6 +92,36 @@ describe('ketatrack CLI (SQLite only)', () => {
     copy.close();
   });
 
+  it('writes a bulk synthetic cohort with --bulk, scored and reportable', () => {
+    const dir = join(tempDir(), 'bulk');
+    const res = runCli(
+      ['demo', '--data-dir', dir, '--patients', '300', '--seed', '2', '--bulk', '--no-serve'],
+      {},
+    );
+    expect(res.status, res.stderr).toBe(0);
+    const db = new BetterSqlite3(join(dir, 'ketatrack.sqlite'), { readonly: true });
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    expect(count('select count(*) as n from patients')).toBe(300);
+    expect(count("select count(*) as n from patients where mrn not like 'SYN-%'")).toBe(0);
+    expect(count('select count(*) as n from assessments')).toBe(6000);
+    db.close();
+    const env = { KETATRACK_DATA_DIR: dir, DATABASE_URL: '' };
+    // Every stored result is what today's scorer gives for the stored answers.
+    const rescore = JSON.parse(runCli(['rescore', '--json'], env).stdout) as {
+      checked: number;
+      changed: unknown[];
+    };
+    expect(rescore).toMatchObject({ checked: 6000, changed: [] });
+    const report = JSON.parse(runCli(['report', 'cohort'], env).stdout) as {
+      treated: number;
+      analysed: number;
+      percentChange: { mean: number };
+    };
+    expect(report.treated).toBeGreaterThan(150);
+    expect(report.analysed).toBe(report.treated);
+    expect(report.percentChange.mean).toBeLessThan(-20);
+  });
+
   it('builds a synthetic demo clinic in its own directory with one account per role', () => {
     const dir = join(tempDir(), 'demo');
     const res = runCli(['demo', '--data-dir', dir, '--patients', '30', '--no-serve'], {});

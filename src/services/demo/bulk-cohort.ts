@@ -1,27 +1,25 @@
 /**
  * A registry-sized synthetic cohort written straight into the tables (the
- * services would take hours at this size): patients with a diagnosis, courses
- * of the standard IV protocol with sessions, vitals and some adverse events,
- * and about 20 scored assessments per patient. Every questionnaire is scored
- * by the real scorer. All rows are marked synthetic (MRN BENCH-…).
+ * services would take hours at this size; `ketatrack demo --bulk` and the
+ * benchmarks): patients with a diagnosis, courses of the standard IV protocol
+ * with sessions, vitals and some adverse events, and about 20 scored
+ * assessments per patient. Every questionnaire is scored by the real scorer and
+ * each session's stored BP rise comes from bp-rise.ts; course outcomes are left
+ * for the first report to compute (ADR 0013). All rows are marked synthetic
+ * (MRN SYN-B…).
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../src/db/schema.js';
-import { bpRise, type BpReading } from '../src/domain/sessions/bp-rise.js';
-import { INSTRUMENTS } from '../src/domain/scales/instruments.js';
-import { suicidalIdeationValue } from '../src/domain/scales/suicidal-ideation-item.js';
-import type { Answers, FlagThresholds } from '../src/domain/scales/instrument.js';
-import { toProtocolDto } from '../src/services/sessions/courses.js';
-import { mocaDomains, qidsAnswers } from '../src/services/demo/synthetic-courses.js';
-import { newId } from '../src/services/ids.js';
+import type { DB } from '../../db/schema.js';
+import { bpRise, type BpReading } from '../../domain/sessions/bp-rise.js';
+import { scoreInstrument } from '../../domain/scales/score-instrument.js';
+import { DEFAULT_SETTINGS } from '../../domain/settings/setting-definitions.js';
+import { suicidalIdeationValue } from '../../domain/scales/suicidal-ideation-item.js';
+import type { Answers } from '../../domain/scales/instrument.js';
+import { toProtocolDto } from '../sessions/courses.js';
+import { mocaDomains, qidsAnswers } from './synthetic-courses.js';
+import { newId } from '../ids.js';
 
 const DAY = 86_400_000;
-const THRESHOLDS: FlagThresholds = {
-  qidsItem12Min: 1,
-  phq9Item9Min: 1,
-  madrsItem10Min: 2,
-  hamdItem3Min: 1,
-};
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -78,10 +76,12 @@ export async function generateCohort(
   const start = Date.parse('2022-01-03T09:00:00.000Z');
   const iso = (t: number) => new Date(t).toISOString();
   const score = (instrument: 'qids-sr16' | 'phq-9' | 'moca', answers: Answers) => {
-    const out = INSTRUMENTS[instrument].score(
+    // Scored as the clinic's default settings would score it (one scorer per instrument).
+    const out = scoreInstrument(
+      instrument,
       answers,
       instrument === 'moca' ? { educationYears: 16 } : {},
-      THRESHOLDS,
+      DEFAULT_SETTINGS,
     );
     if (!out.ok) throw new Error(`bench data did not score: ${JSON.stringify(out.errors)}`);
     return out.result;
@@ -142,11 +142,11 @@ export async function generateCohort(
       Object.fromEntries(Array.from({ length: 9 }, (_, i) => [String(i + 1), i === 8 ? 0 : level]));
     for (let i = from; i < Math.min(opts.patients, from + batch); i++) {
       const id = newId();
-      const family = `Bench${i}`;
+      const family = `Bulk${i}`;
       const t0 = start + Math.floor(rand() * 1400) * DAY;
       rows.patients.push({
         id,
-        mrn: `BENCH-${String(i).padStart(7, '0')}`,
+        mrn: `SYN-B${String(i).padStart(7, '0')}`,
         family_name: family,
         given_name: 'Synthetic',
         name_search: `${family.toLowerCase()} synthetic`,
@@ -154,7 +154,7 @@ export async function generateCohort(
         sex: rand() < 0.6 ? 'female' : 'male',
         phone: null,
         email: null,
-        notes: 'SYNTHETIC benchmark record',
+        notes: 'SYNTHETIC record (bulk demo / benchmark): not a real person.',
         archived_at: null,
         archived_reason: null,
         version: 1,
@@ -285,7 +285,8 @@ export async function generateCohort(
           'moca',
           // Before the sixth infusion, so completers have a MoCA endpoint (D4: at or before the last dose).
           t0 + 5 * 3.5 * DAY,
-          mocaDomains(Math.min(30, mocaBefore + Math.floor(rand() * 2))),
+          // No systematic change (ketamine series report none): -1, 0 or +1.
+          mocaDomains(Math.max(0, Math.min(30, mocaBefore + Math.floor(rand() * 3) - 1))),
         );
         perPatient += 1;
       }
