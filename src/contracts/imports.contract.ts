@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from './common.contract.js';
 import { InstrumentIdSchema } from './instruments.contract.js';
+import { MeanCiSchema, PairedComparisonSchema, ProportionSchema } from './statistics.contract.js';
 
 /** 20 MB of CSV is about a million score rows; larger files go through the CLI. */
 export const IMPORT_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -99,32 +100,6 @@ export const StudyQuery = Type.Object({
   ),
 });
 export type StudyQuery = Static<typeof StudyQuery>;
-
-const MeanCiSchema = Nullable(
-  Type.Object({
-    n: Type.Integer(),
-    mean: Type.Number(),
-    sd: Type.Number(),
-    ciLow: Type.Number(),
-    ciHigh: Type.Number(),
-  }),
-);
-const ProportionSchema = Type.Object({
-  count: Type.Integer(),
-  of: Type.Integer(),
-  ci: Nullable(Type.Object({ p: Type.Number(), low: Type.Number(), high: Type.Number() })),
-});
-export const PairedComparisonSchema = Nullable(
-  Type.Object({
-    n: Type.Integer(),
-    meanDifference: Type.Number(),
-    ciLow: Type.Number(),
-    ciHigh: Type.Number(),
-    tPValue: Type.Number(),
-    wilcoxonPValue: Type.Number(),
-  }),
-);
-export { MeanCiSchema, ProportionSchema };
 
 export const StudyReportDto = Type.Object({
   filter: Type.Object({

@@ -1,5 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, Timestamp } from './common.contract.js';
+import {
+  MeanCiSchema,
+  PairedComparisonSchema,
+  ProportionSchema,
+  WilsonCiSchema,
+} from './statistics.contract.js';
 
 const Point = Type.Object({
   at: Timestamp,
@@ -61,21 +67,6 @@ export const ProgressDto = Type.Object({
 });
 export type ProgressDto = Static<typeof ProgressDto>;
 
-const MeanCi = Nullable(
-  Type.Object({
-    n: Type.Integer(),
-    mean: Type.Number(),
-    sd: Type.Number(),
-    ciLow: Type.Number(),
-    ciHigh: Type.Number(),
-  }),
-);
-const Proportion = Type.Object({
-  count: Type.Integer(),
-  of: Type.Integer(),
-  ci: Nullable(Type.Object({ p: Type.Number(), low: Type.Number(), high: Type.Number() })),
-});
-
 /** The cohort outcome table (de-identified: course ids only). */
 export const CohortReportDto = Type.Object({
   filter: Type.Object({
@@ -99,25 +90,16 @@ export const CohortReportDto = Type.Object({
   }),
   treated: Type.Integer(),
   analysed: Type.Integer(),
-  baseline: MeanCi,
-  endpoint: MeanCi,
-  percentChange: MeanCi,
-  response: Proportion,
-  remission: Proportion,
-  moca: Nullable(
-    Type.Object({
-      n: Type.Integer(),
-      meanDifference: Type.Number(),
-      ciLow: Type.Number(),
-      ciHigh: Type.Number(),
-      tPValue: Type.Number(),
-      wilcoxonPValue: Type.Number(),
-    }),
-  ),
+  baseline: MeanCiSchema,
+  endpoint: MeanCiSchema,
+  percentChange: MeanCiSchema,
+  response: ProportionSchema,
+  remission: ProportionSchema,
+  moca: PairedComparisonSchema,
   suicidalIdeation: Type.Object({
     atBaseline: Type.Integer(),
     resolved: Type.Integer(),
-    ci: Nullable(Type.Object({ p: Type.Number(), low: Type.Number(), high: Type.Number() })),
+    ci: WilsonCiSchema,
   }),
   trajectories: Type.Object({
     courses: Type.Array(
@@ -137,7 +119,7 @@ export const CohortReportDto = Type.Object({
   ),
   sessions: Type.Integer(),
   bpRiseByInfusion: Type.Array(
-    Type.Object({ infusion: Type.Integer(), systolic: MeanCi, n: Type.Integer() }),
+    Type.Object({ infusion: Type.Integer(), systolic: MeanCiSchema, n: Type.Integer() }),
   ),
   timeToResponse: Type.Array(
     Type.Object({
@@ -150,6 +132,7 @@ export const CohortReportDto = Type.Object({
   rows: Type.Array(
     Type.Object({
       course: Type.String(),
+      subject: Type.String({ description: 'the patient, by a pseudonym valid within this report' }),
       doses: Type.Integer(),
       completer: Type.Boolean(),
       baseline: Type.Number(),

@@ -108,6 +108,7 @@ async function createCourseOutcomeTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('course_summaries')
     .addColumn('course_id', 'text', (c) => c.primaryKey().references('courses.id'))
+    .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
     .addColumn('settings_version', 'integer', (c) => c.notNull())
     .addColumn('doses', 'integer', (c) => c.notNull())
     .addColumn('completer', 'integer', (c) => c.notNull())

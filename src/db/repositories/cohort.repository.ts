@@ -66,6 +66,7 @@ export function cohortCourseRows(db: Kysely<DB>, f: CourseFilter, instrument: st
     )
     .select([
       'cs.course_id',
+      'cs.patient_id',
       'cs.doses',
       'cs.completer',
       'cs.si_at_baseline',

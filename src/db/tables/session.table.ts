@@ -120,6 +120,7 @@ export interface AdverseEventTable {
 
 export interface CourseSummaryTable {
   course_id: string;
+  patient_id: string;
   settings_version: number;
   doses: number;
   completer: number;

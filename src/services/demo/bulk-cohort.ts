@@ -10,6 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { seededRandom } from '../../domain/random.js';
 import { bpRise, type BpReading } from '../../domain/sessions/bp-rise.js';
 import { scoreInstrument } from '../../domain/scales/score-instrument.js';
 import { DEFAULT_SETTINGS } from '../../domain/settings/setting-definitions.js';
@@ -20,17 +21,6 @@ import { mocaDomains, qidsAnswers } from './synthetic-courses.js';
 import { newId } from '../ids.js';
 
 const DAY = 86_400_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Rows = { [K in keyof DB]?: Record<string, unknown>[] };
 
@@ -65,7 +55,7 @@ export async function generateCohort(
   db: Kysely<DB>,
   opts: { patients: number; seed: number; userId: string; onProgress?: (done: number) => void },
 ): Promise<CohortSize> {
-  const rand = mulberry32(opts.seed);
+  const rand = seededRandom(opts.seed);
   const protocolRow = await db
     .selectFrom('protocols')
     .selectAll()

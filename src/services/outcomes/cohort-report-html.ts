@@ -6,7 +6,12 @@ import {
   xScale,
   yScale,
 } from '../../domain/statistics/chart-geometry.js';
-import type { MeanCi } from '../../domain/statistics/descriptive.js';
+import {
+  meanSdCi,
+  oneDecimal,
+  proportionCi,
+  pValue,
+} from '../../domain/statistics/report-format.js';
 import type { CohortReport } from './cohort-report.js';
 
 /**
@@ -19,18 +24,9 @@ const esc = (s: string) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
-const n1 = (v: number) => v.toFixed(1);
-const meanSd = (m: MeanCi | null) =>
-  m ? `${n1(m.mean)} ± ${n1(m.sd)} (95% CI ${n1(m.ciLow)} to ${n1(m.ciHigh)})` : '—';
-const share = (p: {
-  count: number;
-  of: number;
-  ci: { p: number; low: number; high: number } | null;
-}) =>
-  p.ci
-    ? `${p.count}/${p.of} (${n1(p.ci.p * 100)}%; 95% CI ${n1(p.ci.low * 100)}–${n1(p.ci.high * 100)}%)`
-    : `${p.count}/${p.of}`;
-const pValue = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+const n1 = oneDecimal;
+const meanSd = meanSdCi;
+const share = proportionCi;
 
 function trajectorySvg(r: CohortReport): string {
   const all = r.trajectories.courses.flatMap((c) => c.points);

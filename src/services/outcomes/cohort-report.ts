@@ -103,6 +103,8 @@ export interface CohortReport {
   /** One row per analysed course, de-identified (no names, MRNs or dates of birth). */
   readonly rows: {
     readonly course: string;
+    /** The patient, by a pseudonym valid within this report (P1, P2, …). */
+    readonly subject: string;
     readonly doses: number;
     readonly completer: boolean;
     readonly baseline: number;
@@ -143,10 +145,19 @@ export async function cohortReport(
     const all = await cohortCourseRows(trx, f, f.instrument);
     const kept = f.completersOnly ? all.filter((c) => c.completer === 1) : all;
     const rows: CohortReport['rows'][number][] = [];
+    // Patients by a pseudonym valid in this report only, so an analyst can group a
+    // patient's courses without learning who they are.
+    const pseudonyms = new Map<string, string>();
     for (const c of kept) {
       if (c.baseline_total === null || c.endpoint_total === null) continue;
+      let subject = pseudonyms.get(c.patient_id);
+      if (!subject) {
+        subject = `P${pseudonyms.size + 1}`;
+        pseudonyms.set(c.patient_id, subject);
+      }
       rows.push({
         course: c.course_id,
+        subject,
         doses: c.doses,
         completer: c.completer === 1,
         baseline: c.baseline_total,

@@ -95,6 +95,7 @@ export async function refreshCourseOutcomes(
         : null;
       out.summaries.push({
         course_id: c.id,
+        patient_id: c.patient_id,
         settings_version: version,
         doses: doses.length,
         completer: isCompleter(doses.length, minDoses) ? 1 : 0,

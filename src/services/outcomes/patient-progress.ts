@@ -13,12 +13,11 @@ import {
   selectEndpoint,
   timeToRemission,
   timeToResponse,
-  type OutcomeRules,
 } from '../../domain/outcomes/outcome-rules.js';
-import type { SettingKey } from '../../domain/settings/setting-definitions.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadPatient } from '../patients/manage-patients.js';
 import { loadSettings } from '../settings/settings.js';
+import { outcomeRules } from './course-outcomes.js';
 import { inTransaction } from '../unit-of-work.js';
 
 /**
@@ -82,14 +81,7 @@ export async function patientProgress(
         .filter((a) => a.instrument === id)
         .map((a) => ({ at: a.at, total: a.total, imported: a.imported }));
       if (scores.length === 0) continue;
-      const rules: OutcomeRules = {
-        baselineWindowDays: settings['outcome.baselineWindowDays'],
-        responseFallPercent: settings['response.minFallPercent'],
-        partialFallPercent: settings['response.partialFallPercent'],
-        remissionMax: def.remissionSetting
-          ? (settings[def.remissionSetting as SettingKey] ?? null)
-          : null,
-      };
+      const rules = outcomeRules(settings, id);
       const baseline = firstDose ? selectBaseline(scores, firstDose, rules) : null;
       const endpoint = baseline && lastDose ? selectEndpoint(scores, baseline, lastDose) : null;
       const latest = scores.at(-1) ?? null;

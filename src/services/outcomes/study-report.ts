@@ -1,12 +1,10 @@
 import {
+  type OutcomeRules,
   isRemission,
   percentChange,
   responseStatus,
-  type OutcomeRules,
 } from '../../domain/outcomes/outcome-rules.js';
-import { INSTRUMENTS } from '../../domain/scales/instruments.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
-import type { SettingKey } from '../../domain/settings/setting-definitions.js';
 import {
   mean,
   meanCi,
@@ -19,6 +17,7 @@ import { DomainError } from '../../domain/errors/domain-error.js';
 import { findStudy } from '../../db/repositories/import.repository.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
+import { outcomeRules } from './course-outcomes.js';
 import { inTransaction } from '../unit-of-work.js';
 
 export interface StudyFilter {
@@ -107,15 +106,7 @@ export async function studyReport(
     if (!study)
       throw new DomainError('record.not_found', `No imported study is called ${f.study}.`);
     const { settings, version } = await loadSettings(trx);
-    const def = INSTRUMENTS[f.instrument];
-    const rules: OutcomeRules = {
-      baselineWindowDays: settings['outcome.baselineWindowDays'],
-      responseFallPercent: settings['response.minFallPercent'],
-      partialFallPercent: settings['response.partialFallPercent'],
-      remissionMax: def.remissionSetting
-        ? (settings[def.remissionSetting as SettingKey] ?? null)
-        : null,
-    };
+    const rules = outcomeRules(settings, f.instrument);
     const rows = await trx
       .selectFrom('imported_scores')
       .innerJoin('study_subjects', 'study_subjects.id', 'imported_scores.subject_id')

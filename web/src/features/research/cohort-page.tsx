@@ -2,20 +2,21 @@ import { useState } from 'react';
 import type { CohortReportDto } from '../../../../src/contracts/outcomes.contract.js';
 import type { SiteList } from '../../../../src/contracts/sites.contract.js';
 import { INSTRUMENT_IDS } from '../../../../src/domain/scales/instrument.js';
+import {
+  meanSdCi,
+  oneDecimal,
+  proportionCi,
+  pValue,
+} from '../../../../src/domain/statistics/report-format.js';
 import { apiGet } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field, SelectField } from '../../components/field.js';
 import { KmChart, LineChart } from './charts.js';
 
-type MeanCi = CohortReportDto['baseline'];
-const n1 = (v: number) => v.toFixed(1);
-const meanSd = (m: MeanCi) =>
-  m ? `${n1(m.mean)} ± ${n1(m.sd)} (95% CI ${n1(m.ciLow)} to ${n1(m.ciHigh)})` : '—';
-const share = (count: number, of: number, ci: { low: number; high: number } | null) =>
-  ci
-    ? `${count}/${of} (${n1((count / of) * 100)}%; 95% CI ${n1(ci.low * 100)}–${n1(ci.high * 100)}%)`
-    : `${count}/${of}`;
-const pValue = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+const n1 = oneDecimal;
+const meanSd = meanSdCi;
+const share = (count: number, of: number, ci: { p: number; low: number; high: number } | null) =>
+  proportionCi({ count, of, ci });
 
 interface Filters {
   instrument: string;

@@ -1,22 +1,20 @@
 import { useState } from 'react';
 import type { StudyList, StudyReportDto } from '../../../../src/contracts/imports.contract.js';
+import {
+  meanSdCi,
+  NONE,
+  oneDecimal,
+  proportionCi,
+  pValue,
+} from '../../../../src/domain/statistics/report-format.js';
 import { apiGet } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, SelectField } from '../../components/field.js';
 import { LineChart } from './charts.js';
 
-const n1 = (v: number | null | undefined) => (v == null ? '—' : v.toFixed(1));
-const ci = (m: { mean: number; sd: number; ciLow: number; ciHigh: number } | null) =>
-  m ? `${n1(m.mean)} ± ${n1(m.sd)} (${n1(m.ciLow)} to ${n1(m.ciHigh)})` : '—';
-const share = (
-  p: { count: number; of: number; ci: { low: number; high: number } | null } | null,
-) =>
-  !p
-    ? '—'
-    : p.ci
-      ? `${p.count}/${p.of} (${n1(p.ci.low * 100)}–${n1(p.ci.high * 100)}%)`
-      : `${p.count}/${p.of}`;
-const pValue = (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(4));
+const n1 = oneDecimal;
+const ci = meanSdCi;
+const share = (p: Parameters<typeof proportionCi>[0] | null) => (p ? proportionCi(p) : NONE);
 
 /** Imported studies and their outcome tables by arm and time point. */
 export function StudiesPage() {
