@@ -119,6 +119,11 @@ async function createCourseOutcomeTables(db: Kysely<any>): Promise<void> {
     .addColumn('computed_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema
+    .createIndex('course_summaries_settings')
+    .on('course_summaries')
+    .column('settings_version')
+    .execute();
+  await db.schema
     .createTable('course_outcomes')
     .addColumn('course_id', 'text', (c) => c.notNull().references('courses.id'))
     .addColumn('instrument', 'text', (c) => c.notNull())

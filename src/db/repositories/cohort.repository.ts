@@ -57,6 +57,21 @@ export async function staleCourseIds(
   return rows.map((r) => r.course_id);
 }
 
+/** Courses whose stored outcomes were computed under other settings (served by an index). */
+export async function outdatedCourseIds(
+  db: Kysely<DB>,
+  f: CourseFilter,
+  settingsVersion: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('course_summaries')
+    .select('course_id')
+    .where('settings_version', '<>', settingsVersion)
+    .$if(hasCourseFilter(f), (q) => q.where('course_id', 'in', filteredCourseIds(db, f)))
+    .execute();
+  return rows.map((r) => r.course_id);
+}
+
 /** Every treated course in the filter (completers or not), with its outcome on the instrument if it has one. */
 export function cohortCourseRows(db: Kysely<DB>, f: CourseFilter, instrument: string) {
   return db

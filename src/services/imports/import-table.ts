@@ -270,7 +270,16 @@ export async function importTable(
           message: `${score.total} differs from ${had.total} imported earlier for the same occasion (row ${had.source_row} of an earlier file); import with conflicts set to update to correct it`,
         });
     }
-    if (problems.length > 0) return refuse(problems.slice(0, 200), problems.length);
+    if (problems.length > 0) {
+      // A refused dry run has still looked at the records (MRNs, earlier imports).
+      audit({
+        action: 'import.dry-run',
+        entityType: 'study',
+        entityId: mapping.study,
+        details: { fileName: req.fileName, sha256, valid: false, problems: problems.length },
+      });
+      return refuse(problems.slice(0, 200), problems.length);
+    }
 
     const summary = {
       ...base,

@@ -4,6 +4,7 @@ import {
   cohortBpRise,
   cohortCourseRows,
   cohortMeanByDoses,
+  outdatedCourseIds,
   staleCourseIds,
   trajectoryPoints,
 } from '../../db/repositories/cohort.repository.js';
@@ -121,6 +122,24 @@ export interface CohortReport {
 
 /** Individual trajectories listed in a report (the mean uses every analysed course). */
 export const MAX_TRAJECTORIES = 200;
+const REFRESH_SLICE = 500;
+
+/**
+ * Brings stale stored outcomes up to date in short transactions of their own, so
+ * that at registry size a first report after a rule change never holds the
+ * database (SQLite has one writer) while the chairside screens are writing.
+ */
+async function refreshStaleInSlices(deps: Deps, f: CohortFilter): Promise<void> {
+  const db = deps.database.db;
+  const loaded = await loadSettings(db);
+  const stale = await staleCourseIds(db, f, loaded.version);
+  for (let i = 0; i < stale.length; i += REFRESH_SLICE)
+    await db
+      .transaction()
+      .execute((trx) =>
+        refreshCourseOutcomes(trx, stale.slice(i, i + REFRESH_SLICE), loaded, deps.clock.now()),
+      );
+}
 
 /**
  * The cohort outcome table (issue 6): one row per analysed course, the same rules
@@ -134,13 +153,16 @@ export async function cohortReport(
   ctx: RequestContext,
   f: CohortFilter,
 ): Promise<CohortReport> {
+  await refreshStaleInSlices(deps, f);
   return inTransaction(deps, ctx, async (trx, audit) => {
     audit({ action: 'report.cohort', entityType: 'report', details: { filter: f } });
     const loaded = await loadSettings(trx);
     const { settings, version } = loaded;
     const rules = outcomeRules(settings, f.instrument);
-    const stale = await staleCourseIds(trx, f, version);
-    await refreshCourseOutcomes(trx, stale, loaded, deps.clock.now());
+    // A rule changed since the slices above? (Missing outcomes cannot appear meanwhile:
+    // the write that gives a first dose stores them.)
+    const outdated = await outdatedCourseIds(trx, f, version);
+    await refreshCourseOutcomes(trx, outdated, loaded, deps.clock.now());
 
     const all = await cohortCourseRows(trx, f, f.instrument);
     const kept = f.completersOnly ? all.filter((c) => c.completer === 1) : all;
