@@ -293,9 +293,16 @@ export async function importTable(
       problems: [],
       problemCount: 0,
     };
+    // Only the patients whose records this import changes (new or corrected scores).
+    const patientOfSubject = new Map<string, string | null>([
+      ...newSubjects.map((n) => [n.externalId, n.patientId] as const),
+      ...[...existing.values()].map((e) => [e.external_id, e.patient_id] as const),
+    ]);
     const linked = [
       ...new Set(
-        newSubjects.map((s) => s.patientId).concat([...existing.values()].map((s) => s.patient_id)),
+        [...toInsert, ...toCorrect.map((c) => c.score)].map(
+          (sc) => patientOfSubject.get(sc.subject) ?? null,
+        ),
       ),
     ].filter((p): p is string => p !== null);
     const nothingNew =

@@ -24,9 +24,6 @@ const esc = (s: string) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
-const n1 = oneDecimal;
-const meanSd = meanSdCi;
-const share = proportionCi;
 
 function trajectorySvg(r: CohortReport): string {
   const all = r.trajectories.courses.flatMap((c) => c.points);
@@ -114,13 +111,13 @@ export function cohortReportHtml(r: CohortReport, generatedAt: Date): string {
     .filter(Boolean)
     .join(', ');
   const moca = r.moca
-    ? `mean change ${n1(r.moca.meanDifference)} (95% CI ${n1(r.moca.ciLow)} to ${n1(r.moca.ciHigh)}), n = ${r.moca.n}; paired t p = ${pValue(r.moca.tPValue)}; Wilcoxon signed-rank p = ${pValue(r.moca.wilcoxonPValue)}`
+    ? `mean change ${oneDecimal(r.moca.meanDifference)} (95% CI ${oneDecimal(r.moca.ciLow)} to ${oneDecimal(r.moca.ciHigh)}), n = ${r.moca.n}; paired t p = ${pValue(r.moca.tPValue)}; Wilcoxon signed-rank p = ${pValue(r.moca.wilcoxonPValue)}`
     : 'fewer than two courses with MoCA before and after';
   const ae = r.adverseEventsPer100Sessions
-    .map((a) => `<tr><td>${esc(a.type)}</td><td>${a.count}</td><td>${n1(a.rate)}</td></tr>`)
+    .map((a) => `<tr><td>${esc(a.type)}</td><td>${a.count}</td><td>${oneDecimal(a.rate)}</td></tr>`)
     .join('');
   const bp = r.bpRiseByInfusion
-    .map((b) => `<tr><td>${b.infusion}</td><td>${b.n}</td><td>${meanSd(b.systolic)}</td></tr>`)
+    .map((b) => `<tr><td>${b.infusion}</td><td>${b.n}</td><td>${meanSdCi(b.systolic)}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ketatrack cohort report</title>
@@ -133,13 +130,13 @@ th{background:#f1f3f5}.axis,.muted{color:#555;font-size:12px}</style></head><bod
 <table><tbody>
 <tr><th>Treated (≥ 1 dose)</th><td>${r.treated}</td></tr>
 <tr><th>Analysed (baseline and endpoint)</th><td>${r.analysed}</td></tr>
-<tr><th>Baseline, mean ± SD</th><td>${meanSd(r.baseline)}</td></tr>
-<tr><th>Endpoint, mean ± SD</th><td>${meanSd(r.endpoint)}</td></tr>
-<tr><th>Change, % of baseline</th><td>${meanSd(r.percentChange)}</td></tr>
-<tr><th>Response</th><td>${share(r.response)}</td></tr>
-<tr><th>Remission</th><td>${share(r.remission)}</td></tr>
+<tr><th>Baseline, mean ± SD</th><td>${meanSdCi(r.baseline)}</td></tr>
+<tr><th>Endpoint, mean ± SD</th><td>${meanSdCi(r.endpoint)}</td></tr>
+<tr><th>Change, % of baseline</th><td>${meanSdCi(r.percentChange)}</td></tr>
+<tr><th>Response</th><td>${proportionCi(r.response)}</td></tr>
+<tr><th>Remission</th><td>${proportionCi(r.remission)}</td></tr>
 <tr><th>MoCA before/after</th><td>${moca}</td></tr>
-<tr><th>Suicidal ideation gone within ${r.rules.siResolutionDays} days (of those with it at baseline)</th><td>${share({ count: r.suicidalIdeation.resolved, of: r.suicidalIdeation.atBaseline, ci: r.suicidalIdeation.ci })}</td></tr>
+<tr><th>Suicidal ideation gone within ${r.rules.siResolutionDays} days (of those with it at baseline)</th><td>${proportionCi({ count: r.suicidalIdeation.resolved, of: r.suicidalIdeation.atBaseline, ci: r.suicidalIdeation.ci })}</td></tr>
 </tbody></table>
 <h2>Rules used</h2>
 <ul>

@@ -13,8 +13,6 @@ import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field, SelectField } from '../../components/field.js';
 import { KmChart, LineChart } from './charts.js';
 
-const n1 = oneDecimal;
-const meanSd = meanSdCi;
 const share = (count: number, of: number, ci: { p: number; low: number; high: number } | null) =>
   proportionCi({ count, of, ci });
 
@@ -134,15 +132,15 @@ export function CohortPage() {
                 </tr>
                 <tr>
                   <th scope="row">Baseline, mean ± SD</th>
-                  <td data-testid="cohort-baseline">{meanSd(r.baseline)}</td>
+                  <td data-testid="cohort-baseline">{meanSdCi(r.baseline)}</td>
                 </tr>
                 <tr>
                   <th scope="row">Endpoint, mean ± SD</th>
-                  <td data-testid="cohort-endpoint">{meanSd(r.endpoint)}</td>
+                  <td data-testid="cohort-endpoint">{meanSdCi(r.endpoint)}</td>
                 </tr>
                 <tr>
                   <th scope="row">Change, % of baseline</th>
-                  <td data-testid="cohort-change">{meanSd(r.percentChange)}</td>
+                  <td data-testid="cohort-change">{meanSdCi(r.percentChange)}</td>
                 </tr>
                 <tr>
                   <th scope="row">Response</th>
@@ -160,7 +158,7 @@ export function CohortPage() {
                   <th scope="row">MoCA before/after</th>
                   <td data-testid="cohort-moca">
                     {r.moca
-                      ? `mean change ${n1(r.moca.meanDifference)} (95% CI ${n1(r.moca.ciLow)} to ${n1(r.moca.ciHigh)}), n = ${r.moca.n}; paired t p = ${pValue(r.moca.tPValue)}; Wilcoxon p = ${pValue(r.moca.wilcoxonPValue)}`
+                      ? `mean change ${oneDecimal(r.moca.meanDifference)} (95% CI ${oneDecimal(r.moca.ciLow)} to ${oneDecimal(r.moca.ciHigh)}), n = ${r.moca.n}; paired t p = ${pValue(r.moca.tPValue)}; Wilcoxon p = ${pValue(r.moca.wilcoxonPValue)}`
                       : 'fewer than two courses with MoCA before and after'}
                   </td>
                 </tr>
@@ -238,7 +236,7 @@ export function CohortPage() {
                     <tr key={a.type}>
                       <td>{a.type}</td>
                       <td>{a.count}</td>
-                      <td>{n1(a.rate)}</td>
+                      <td>{oneDecimal(a.rate)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -260,7 +258,7 @@ export function CohortPage() {
                   <tr key={b.infusion}>
                     <td>{b.infusion}</td>
                     <td>{b.n}</td>
-                    <td>{meanSd(b.systolic)}</td>
+                    <td>{meanSdCi(b.systolic)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -12,8 +12,6 @@ import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, SelectField } from '../../components/field.js';
 import { LineChart } from './charts.js';
 
-const n1 = oneDecimal;
-const ci = meanSdCi;
 const share = (p: Parameters<typeof proportionCi>[0] | null) => (p ? proportionCi(p) : NONE);
 
 /** Imported studies and their outcome tables by arm and time point. */
@@ -153,9 +151,9 @@ export function StudiesPage() {
                       <td>{t.arm ?? 'all arms'}</td>
                       <td>{t.timePoint}</td>
                       <td>{t.n}</td>
-                      <td>{ci(t.summary)}</td>
-                      <td>{c ? ci(c.change) : '—'}</td>
-                      <td>{c ? ci(c.percentChange) : '—'}</td>
+                      <td>{meanSdCi(t.summary)}</td>
+                      <td>{c ? meanSdCi(c.change) : '—'}</td>
+                      <td>{c ? meanSdCi(c.percentChange) : '—'}</td>
                       <td>{c ? share(c.response) : '—'}</td>
                       <td>{c ? share(c.remission) : '—'}</td>
                     </tr>
@@ -188,7 +186,7 @@ export function StudiesPage() {
                       <td>{a.comparison?.n ?? 0}</td>
                       <td>
                         {a.comparison
-                          ? `${n1(a.comparison.meanDifference)} (${n1(a.comparison.ciLow)} to ${n1(a.comparison.ciHigh)})`
+                          ? `${oneDecimal(a.comparison.meanDifference)} (${oneDecimal(a.comparison.ciLow)} to ${oneDecimal(a.comparison.ciHigh)})`
                           : '—'}
                       </td>
                       <td>{a.comparison ? pValue(a.comparison.tPValue) : '—'}</td>
