@@ -1,3 +1,4 @@
+import { createDeps } from '../src/services/create-deps.js';
 /**
  * Chairside latency: time to record a vitals reading (alert rules, audit, version
  * bump, fresh session view) and to poll the session version, through the full
@@ -23,12 +24,13 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   KETATRACK_SIGNIN_RATE_PER_MINUTE: '10000',
 });
-const deps = {
+const deps = createDeps({
   database,
   clock: systemClock,
   config,
   log: { info: () => {}, warn: () => {}, error: () => {} },
-};
+  workers: true,
+});
 const app = await buildApp(deps, { logger: false, webRoot: null });
 await createUser(deps, cliContext(), {
   email: 'doc@bench.invalid',

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { migrateToLatest, openDatabase, sqlitePathFor } from '../db/database.js';
+import { createDeps } from '../services/create-deps.js';
 import { systemClock, type Deps } from '../services/deps.js';
 
 /** The CLI builds the same dependencies as the server. */
@@ -17,5 +18,6 @@ export async function openCliDeps(
     warn: (o: unknown, m?: string) => console.error(m ?? o),
     error: (o: unknown, m?: string) => console.error(m ?? o),
   };
-  return { database, clock: systemClock, config, log, close: () => database.close() };
+  const deps = createDeps({ database, clock: systemClock, config, log, workers: false });
+  return { ...deps, close: () => database.close() };
 }

@@ -25,4 +25,6 @@ export interface Config {
     /** Sign-in attempts per address per minute. */
     readonly ratePerMinute: number;
   };
+  /** Worker threads for reports, datasets and background recomputation. */
+  readonly workers: number;
 }

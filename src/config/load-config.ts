@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -80,6 +81,8 @@ export function loadConfig(env: Env = process.env): Config {
   const maxFailures = int('KETATRACK_SIGNIN_MAX_FAILURES', 5, 1, 100);
   const lockoutMinutes = int('KETATRACK_SIGNIN_LOCKOUT_MINUTES', 15, 1, 24 * 60);
   const ratePerMinute = int('KETATRACK_SIGNIN_RATE_PER_MINUTE', 10, 1, 10_000);
+  // Report workers: at least two, so one long report never queues another behind it.
+  const workers = int('KETATRACK_WORKERS', Math.max(2, Math.min(4, cpus().length)), 1, 64);
 
   const givenKey = env.KETATRACK_SECRET_KEY?.trim();
   if (givenKey !== undefined && givenKey !== '' && !/^[0-9a-fA-F]{64}$/.test(givenKey)) {
@@ -104,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey,
     session: Object.freeze({ ttlHours, idleMinutes }),
     signIn: Object.freeze({ maxFailures, lockoutMinutes, ratePerMinute }),
+    workers,
   });
 }
 

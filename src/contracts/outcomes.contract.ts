@@ -129,21 +129,18 @@ export const CohortReportDto = Type.Object({
       survival: Type.Number(),
     }),
   ),
-  rows: Type.Array(
-    Type.Object({
-      course: Type.String(),
-      subject: Type.String({ description: 'the patient, by a pseudonym valid within this report' }),
-      doses: Type.Integer(),
-      completer: Type.Boolean(),
-      baseline: Type.Number(),
-      endpoint: Type.Number(),
-      percentChange: Nullable(Type.Number()),
-      response: Type.Boolean(),
-      remission: Type.Boolean(),
-      daysToResponse: Nullable(Type.Number()),
-      siAtBaseline: Type.Boolean(),
-      siResolved: Nullable(Type.Boolean()),
-    }),
+  freshness: Type.Object(
+    {
+      current: Type.Boolean({
+        description: 'every course was computed under the outcome rules in force',
+      }),
+      coursesPending: Type.Integer({
+        minimum: 0,
+        description:
+          'courses whose outcomes are being recomputed in the background after a rule change',
+      }),
+    },
+    { description: 'How fresh the stored per-course outcomes behind this report are' },
   ),
 });
 export type CohortReportDto = Static<typeof CohortReportDto>;

@@ -22,6 +22,8 @@ export interface Database {
   readonly location: string;
   /** The raw SQLite handle (online backup), when the dialect is SQLite. */
   readonly sqlite: BetterSqlite3.Database | undefined;
+  /** How it was opened, so a worker thread can open its own connection to the same data. */
+  readonly options: DatabaseOptions;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
   readonly pgSchema?: string;
   readonly pgPoolSize?: number;
+  /** A connection that only reads (report workers): SQLite refuses writes on it. */
+  readonly readOnly?: boolean;
 }
 
 export function sqlitePathFor(dataDir: string): string {
@@ -55,6 +59,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       dialect: 'postgres',
       location: `postgresql://${url.host}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       sqlite: undefined,
+      options,
       close: () => db.destroy(),
     };
   }
@@ -67,14 +72,26 @@ export function openDatabase(options: DatabaseOptions): Database {
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
+  if (options.readOnly) handle.pragma('query_only = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
-  return { db, dialect: 'sqlite', location: path, sqlite: handle, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    location: path,
+    sqlite: handle,
+    options,
+    close: () => db.destroy(),
+  };
 }
 
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+    // Kysely looks for its migration tables in every schema unless told which: with
+    // several schemas in one database (tests, shared servers) it could find another
+    // schema's and skip creating its own.
+    ...(database.options.pgSchema ? { migrationTableSchema: database.options.pgSchema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error)

@@ -15,6 +15,7 @@ import type {
 import type {
   AdverseEventTable,
   CourseOutcomePointTable,
+  OutcomeRefreshQueueTable,
   CourseOutcomeTable,
   CourseSummaryTable,
   CourseTable,
@@ -75,5 +76,6 @@ export interface DB {
   course_summaries: CourseSummaryTable;
   course_outcomes: CourseOutcomeTable;
   course_outcome_points: CourseOutcomePointTable;
+  outcome_refresh_queue: OutcomeRefreshQueueTable;
   sites: SiteTable;
 }

@@ -9,7 +9,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v4 as uuidv4 } from 'uuid';
 import { Problem } from '../contracts/common.contract.js';
-import type { Deps } from '../services/deps.js';
+import type { Deps as BaseDeps } from '../services/deps.js';
+import { OutcomeRefresher } from '../services/outcomes/outcome-refresher.js';
 import { errorHandler, problem, sendProblem } from './http/errors.js';
 import { registerAccessControl } from './plugins/access.js';
 import { validatorCompiler } from './plugins/validation.js';
@@ -33,12 +34,20 @@ export interface AppOptions {
   readonly webRoot?: string | null;
   /** The process logger (shared with services through deps.log); tests pass false. */
   readonly logger?: FastifyBaseLogger | false;
+  /** The background outcome refresher (tests pass their own to wait on it). */
+  readonly refresher?: OutcomeRefresher;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** Builds the server without listening, so tests can use `app.inject()`. */
-export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  baseDeps: BaseDeps,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
+  // The server keeps stored course outcomes current in the background (issue 10).
+  const refresher = options.refresher ?? new OutcomeRefresher();
+  const deps: BaseDeps = { ...baseDeps, background: refresher };
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: () => uuidv4(),
@@ -102,6 +111,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       index: ['index.html'],
     });
   }
+
+  app.addHook('onReady', () => refresher.start(deps));
+  app.addHook('onClose', () => refresher.stop());
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '../config/load-config.js';
 import { migrateToLatest, openDatabase, sqlitePathFor } from '../db/database.js';
+import { createDeps } from '../services/create-deps.js';
 import { systemClock } from '../services/deps.js';
 import { buildApp } from './app.js';
 
@@ -13,7 +14,8 @@ export async function serve(): Promise<void> {
   });
   await migrateToLatest(database);
   const log = pino({ level: config.logLevel });
-  const app = await buildApp({ database, clock: systemClock, config, log }, { logger: log });
+  const deps = createDeps({ database, clock: systemClock, config, log, workers: true });
+  const app = await buildApp(deps, { logger: log });
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   app.log.info(
@@ -21,6 +23,7 @@ export async function serve(): Promise<void> {
   );
   const stop = async (): Promise<void> => {
     await app.close();
+    await deps.jobs.close();
     await database.close();
     process.exit(0);
   };

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Role } from '../domain/auth/permissions.js';
 import { DomainError } from '../domain/errors/domain-error.js';
+import type { Jobs } from './jobs/jobs.js';
 
 export interface Clock {
   now(): Date;
@@ -21,7 +22,20 @@ export interface Deps {
   readonly clock: Clock;
   readonly config: Config;
   readonly log: Logger;
+  /** Heavy reads off the event loop (worker threads; inline on the command line). */
+  readonly jobs: Jobs;
+  /** Work the server keeps doing in the background (outcome recomputation). */
+  readonly background: Background;
 }
+
+/** Told when something changes that background work must follow. */
+export interface Background {
+  /** An outcome rule may have changed: recompute stale course outcomes soon. */
+  outcomeRulesChanged(): void;
+}
+
+/** The command line has no background: its reports bring outcomes up to date first. */
+export const noBackground: Background = { outcomeRulesChanged: () => {} };
 
 export interface Actor {
   readonly userId: string;

@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Dialect } from '../../src/db/database.js';
 import { ROLES, type Role } from '../../src/domain/auth/permissions.js';
 import { buildApp } from '../../src/server/app.js';
+import { OutcomeRefresher } from '../../src/services/outcomes/outcome-refresher.js';
 import { cliContext, type Deps } from '../../src/services/deps.js';
 import { createUser } from '../../src/services/users/manage-users.js';
 import { openTestDatabase, TestClock, testDeps, type TestDatabase } from './test-deps.js';
@@ -12,6 +13,8 @@ export interface TestApi {
   app: FastifyInstance;
   deps: Deps;
   clock: TestClock;
+  /** The app's background outcome refresher. */
+  refresher: OutcomeRefresher;
   /** Session cookie header for a seeded user of each role. */
   cookies: Record<Role, string>;
   userIds: Record<Role, string>;
@@ -33,8 +36,12 @@ export async function startTestApi(
   const tdb: TestDatabase = await openTestDatabase(dialect);
   const clock = new TestClock(new Date());
   // Tests sign in often from one address; the rate limit has its own test.
-  const deps = testDeps(tdb.database, clock, { KETATRACK_SIGNIN_RATE_PER_MINUTE: '1000', ...env });
-  const app = await buildApp(deps, { logger: false, webRoot: null });
+  const refresher = new OutcomeRefresher();
+  const deps: Deps = {
+    ...testDeps(tdb.database, clock, { KETATRACK_SIGNIN_RATE_PER_MINUTE: '1000', ...env }),
+    background: refresher,
+  };
+  const app = await buildApp(deps, { logger: false, webRoot: null, refresher });
   const cookies = {} as Record<Role, string>;
   const userIds = {} as Record<Role, string>;
   for (const role of ROLES) {
@@ -57,6 +64,7 @@ export async function startTestApi(
     app,
     deps,
     clock,
+    refresher,
     cookies,
     userIds,
     as: (role, opts) =>

@@ -11,6 +11,7 @@ import {
   type Database,
   type Dialect,
 } from '../../src/db/database.js';
+import { createDeps } from '../../src/services/create-deps.js';
 import type { Clock, Deps } from '../../src/services/deps.js';
 
 export const TEST_SECRET_KEY = 'a'.repeat(64);
@@ -24,6 +25,13 @@ export function dialects(): Dialect[] {
   return inject('pgUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
+/** Worker pools made for a database, closed when it is dropped. */
+const jobsOf = new WeakMap<Database, (() => Promise<void>)[]>();
+
+async function closeJobs(database: Database): Promise<void> {
+  await Promise.all((jobsOf.get(database) ?? []).map((close) => close()));
+}
+
 export interface TestDatabase {
   database: Database;
   drop(): Promise<void>;
@@ -34,7 +42,13 @@ export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> 
   if (dialect === 'sqlite') {
     const database = openDatabase({ sqlitePath: join(tempDir(), 'test.sqlite') });
     await migrateToLatest(database);
-    return { database, drop: () => database.close() };
+    return {
+      database,
+      drop: async () => {
+        await closeJobs(database);
+        await database.close();
+      },
+    };
   }
   const url = inject('pgUrl');
   if (!url) throw new Error('PostgreSQL not available');
@@ -48,6 +62,7 @@ export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> 
   return {
     database,
     drop: async () => {
+      await closeJobs(database);
       await database.close();
       const c = new pg.Client({ connectionString: url });
       await c.connect();
@@ -79,5 +94,9 @@ export function testDeps(
     ...env,
   });
   const log = { info: () => {}, warn: () => {}, error: () => {} };
-  return { database, clock, config, log };
+  const deps = createDeps({ database, clock, config, log, workers: true });
+  const closers = jobsOf.get(database) ?? [];
+  closers.push(() => deps.jobs.close());
+  jobsOf.set(database, closers);
+  return deps;
 }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PASSWORD, sessionCookie, startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 
@@ -17,6 +18,14 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
   let patientId: string;
   const post = (url: string, payload: unknown) =>
     api.as('clinician', { method: 'POST', url, payload: payload as object });
+
+  const dataset = async () => {
+    const res = await api.as('researcher', {
+      url: '/api/v1/reports/cohort/dataset.csv?instrument=qids-sr16',
+    });
+    expect(res.statusCode).toBe(200);
+    return parse<Record<string, string>>(res.body, { columns: true });
+  };
 
   beforeAll(async () => {
     api = await startTestApi(dialect, {
@@ -135,15 +144,21 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
       response: { count: 1, of: 1 },
       remission: { count: 0, of: 1 },
     });
-    expect(r.rows[0]).toMatchObject({
-      doses: 3,
-      completer: false,
-      baseline: 16,
-      endpoint: 8,
-      percentChange: -50,
-      response: true,
-      remission: false,
-    });
+    expect(r.freshness).toEqual({ current: true, coursesPending: 0 });
+    // The per-course rows are the analysis dataset, a separate (streamed) download.
+    expect(r).not.toHaveProperty('rows');
+    expect(await dataset()).toEqual([
+      expect.objectContaining({
+        subject: 'P1',
+        doses: '3',
+        completer: 'false',
+        baseline: '16',
+        endpoint: '8',
+        percentChange: '-50',
+        response: 'true',
+        remission: 'false',
+      }),
+    ]);
     expect(r.response.ci.low).toBeCloseTo(0.206549, 5);
     expect(
       r.bpRiseByInfusion.map((b: { infusion: number; n: number }) => [b.infusion, b.n]),
@@ -165,30 +180,63 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
   it('recomputes stored course outcomes when the rules change, and they match a fresh computation', async () => {
     const report = async () =>
       (await api.as('researcher', { url: '/api/v1/reports/cohort?instrument=qids-sr16' })).json();
+    const settle = () =>
+      vi.waitFor(async () => expect((await report()).freshness.current).toBe(true), {
+        timeout: 30_000,
+        interval: 50,
+      });
     const before = await report();
-    expect(before.rows[0]).toMatchObject({ percentChange: -50, response: true });
-    // A 60% fall is now needed: the same course is no longer a responder.
+    expect((await dataset())[0]).toMatchObject({ percentChange: '-50', response: 'true' });
+    const computedAt = async () =>
+      (await api.deps.database.db.selectFrom('course_summaries').select('computed_at').execute())
+        .map((r) => r.computed_at)
+        .join();
+    const stamp = await computedAt();
+
+    // A setting no outcome rule reads leaves the stored outcomes current: nothing is recomputed.
+    const unrelated = await api.as('admin', {
+      method: 'PATCH',
+      url: '/api/v1/settings/selfReport.linkExpiryHours',
+      payload: { value: 48, reason: 'shorter links' },
+    });
+    expect(unrelated.statusCode, unrelated.body).toBe(200);
+    expect((await report()).freshness).toEqual({ current: true, coursesPending: 0 });
+    api.clock.advance(60_000);
+
+    // A 60% fall is now needed: the same course is no longer a responder, once the
+    // background refresher has recomputed it (a report meanwhile says it is pending).
     const changed = await api.as('admin', {
       method: 'PATCH',
       url: '/api/v1/settings/response.minFallPercent',
       payload: { value: 60, reason: 'stricter local definition' },
     });
     expect(changed.statusCode, changed.body).toBe(200);
+    await settle();
+    expect(await computedAt()).not.toBe(stamp);
     const after = await report();
     expect(after.rules).toMatchObject({ responseFallPercent: 60 });
     expect(after.rules.settingsVersion).toBeGreaterThan(before.rules.settingsVersion);
-    expect(after.rows[0]).toMatchObject({ percentChange: -50, response: false });
+    expect((await dataset())[0]).toMatchObject({ percentChange: '-50', response: 'false' });
     expect(after.response.count).toBe(0);
-    // Throw the stored outcomes away: recomputing from the records gives the same report.
+    // Throw the stored outcomes away and queue the course, as a bulk load does:
+    // recomputing from the records gives the same report.
     for (const table of ['course_outcome_points', 'course_outcomes', 'course_summaries'] as const)
       await api.deps.database.db.deleteFrom(table).execute();
+    const courseIds = (await api.deps.database.db.selectFrom('courses').select('id').execute()).map(
+      (c) => ({ course_id: c.id, queued_at: '2026-11-27T00:00:00.000Z' }),
+    );
+    await api.deps.database.db.insertInto('outcome_refresh_queue').values(courseIds).execute();
+    expect((await report()).freshness).toEqual({ current: false, coursesPending: 1 });
+    api.deps.background.outcomeRulesChanged();
+    await settle();
     expect(await report()).toEqual(after);
     await api.as('admin', {
       method: 'PATCH',
       url: '/api/v1/settings/response.minFallPercent',
       payload: { value: 50, reason: 'back to REFERENCE D4' },
     });
-    expect((await report()).rows[0]).toMatchObject({ response: true });
+    await settle();
+    expect((await dataset())[0]).toMatchObject({ response: 'true' });
   });
 
   it('filters the cohort by the site a course is given at', async () => {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
 import { INSTRUMENT_IDS, isInstrumentId } from '../../domain/scales/instrument.js';
@@ -42,10 +43,15 @@ export function registerReportCommand(program: Command): void {
           return;
         }
         const { openCliDeps } = await import('../cli-deps.js');
-        const { cohortReport } = await import('../../services/outcomes/cohort-report.js');
+        const { cohortDataset, cohortReport } =
+          await import('../../services/outcomes/cohort-report.js');
+        const { refreshAllStale } = await import('../../services/outcomes/outcome-refresher.js');
         const deps = await openCliDeps(loadConfig());
         try {
-          const r = await cohortReport(deps, cliContext(), {
+          // No server keeps outcomes current here: bring them up to date first, so the
+          // figures printed are final (the user is waiting for exactly this work).
+          await refreshAllStale(deps);
+          const filter = {
             instrument: opts.instrument,
             protocolId: opts.protocol,
             siteId: opts.site,
@@ -53,16 +59,19 @@ export function registerReportCommand(program: Command): void {
             to: opts.to,
             diagnosis: opts.diagnosis,
             completersOnly: opts.completers === true,
-          });
+          };
+          if (opts.format === 'csv') {
+            for await (const chunk of await cohortDataset(deps, cliContext(), filter))
+              if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+            return;
+          }
+          const r = await cohortReport(deps, cliContext(), filter);
           if (opts.format === 'json') {
             process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-          } else if (opts.format === 'html') {
+          } else {
             const { cohortReportHtml } =
               await import('../../services/outcomes/cohort-report-html.js');
             process.stdout.write(cohortReportHtml(r, deps.clock.now()));
-          } else {
-            const { datasetCsv } = await import('../../services/outcomes/dataset-csv.js');
-            process.stdout.write(datasetCsv(r.rows));
           }
         } finally {
           await deps.close();

@@ -34,44 +34,6 @@ function filteredCourseIds(db: Kysely<DB>, f: CourseFilter) {
   return q;
 }
 
-/** Courses in the filter with a dose given whose stored outcomes are missing or from other settings. */
-export async function staleCourseIds(
-  db: Kysely<DB>,
-  f: CourseFilter,
-  settingsVersion: number,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('sessions')
-    .leftJoin('course_summaries', 'course_summaries.course_id', 'sessions.course_id')
-    .select('sessions.course_id')
-    .distinct()
-    .where('sessions.infusion_started_at', 'is not', null)
-    .$if(hasCourseFilter(f), (q) => q.where('sessions.course_id', 'in', filteredCourseIds(db, f)))
-    .where((eb) =>
-      eb.or([
-        eb('course_summaries.course_id', 'is', null),
-        eb('course_summaries.settings_version', '<>', settingsVersion),
-      ]),
-    )
-    .execute();
-  return rows.map((r) => r.course_id);
-}
-
-/** Courses whose stored outcomes were computed under other settings (served by an index). */
-export async function outdatedCourseIds(
-  db: Kysely<DB>,
-  f: CourseFilter,
-  settingsVersion: number,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('course_summaries')
-    .select('course_id')
-    .where('settings_version', '<>', settingsVersion)
-    .$if(hasCourseFilter(f), (q) => q.where('course_id', 'in', filteredCourseIds(db, f)))
-    .execute();
-  return rows.map((r) => r.course_id);
-}
-
 /** Every treated course in the filter (completers or not), with its outcome on the instrument if it has one. */
 export function cohortCourseRows(db: Kysely<DB>, f: CourseFilter, instrument: string) {
   return db

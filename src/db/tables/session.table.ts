@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface ProtocolTable {
   id: string;
   name: string;
@@ -129,6 +131,14 @@ export interface CourseSummaryTable {
   si_at_baseline: number;
   si_resolved: number | null;
   computed_at: string;
+  /** Fingerprint of the outcome rules these rows were computed under ('' = unknown, stale). */
+  rules_fingerprint: Generated<string>;
+}
+
+/** Courses given a dose whose stored outcomes are missing; drained in the background. */
+export interface OutcomeRefreshQueueTable {
+  course_id: string;
+  queued_at: string;
 }
 
 export interface CourseOutcomeTable {

@@ -1,9 +1,13 @@
+import { Readable } from 'node:stream';
 import { Type, type Static } from 'typebox';
 import { InstrumentIdSchema } from '../../contracts/instruments.contract.js';
 import { CohortReportDto } from '../../contracts/outcomes.contract.js';
-import { cohortReport, type CohortFilter } from '../../services/outcomes/cohort-report.js';
+import {
+  cohortDataset,
+  cohortReport,
+  type CohortFilter,
+} from '../../services/outcomes/cohort-report.js';
 import { cohortReportHtml } from '../../services/outcomes/cohort-report-html.js';
-import { datasetCsv } from '../../services/outcomes/dataset-csv.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -51,15 +55,20 @@ export const reportRoutes: RoutePlugin = async (app, { deps }) => {
         summary: 'The cohort analysis dataset as CSV, one de-identified row per analysed course',
         querystring: CohortQuery,
         produces: ['text/csv'],
-        response: { 200: Type.String() },
+        response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'CSV text' }) },
       },
     },
     async (request, reply) => {
-      const r = await cohortReport(deps, requestContext(request), cohortFilter(request.query));
+      const chunks = await cohortDataset(
+        deps,
+        requestContext(request),
+        cohortFilter(request.query),
+      );
+      // Streamed from a worker, one chunk of rows at a time (bounded memory at registry size).
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="cohort-dataset.csv"')
-        .send(datasetCsv(r.rows));
+        .send(Readable.from(chunks, { objectMode: false }));
     },
   );
   app.get(

@@ -88,6 +88,7 @@ export async function generateCohort(
         | 'vitals'
         | 'adverse_events'
         | 'assessments'
+        | 'outcome_refresh_queue'
       >
     > = {
       patients: [],
@@ -97,6 +98,8 @@ export async function generateCohort(
       vitals: [],
       adverse_events: [],
       assessments: [],
+      // Written straight into the tables: the background refresher computes their outcomes.
+      outcome_refresh_queue: [],
     };
     const assess = (
       patientId: string,
@@ -185,6 +188,7 @@ export async function generateCohort(
           created_at: iso(t0 - DAY),
         });
         size.courses += 1;
+        rows.outcome_refresh_queue.push({ course_id: courseId, queued_at: iso(t0 - DAY) });
         assess(id, 'qids-sr16', t0 - DAY, qidsAnswers(baseline, item12));
         const mocaBefore = 24 + Math.floor(rand() * 6);
         assess(id, 'moca', t0 - DAY, mocaDomains(mocaBefore));

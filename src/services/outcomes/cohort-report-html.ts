@@ -57,11 +57,7 @@ function trajectorySvg(r: CohortReport): string {
 }
 
 function kmSvg(r: CohortReport): string {
-  const until = Math.max(
-    1,
-    ...r.rows.map((row) => row.daysToResponse ?? 0),
-    ...r.timeToResponse.map((s) => s.time),
-  );
+  const until = Math.max(1, ...r.timeToResponse.map((s) => s.time));
   const x = xScale(F, 0, until);
   const y = yScale(F, 0, 1);
   return svg(

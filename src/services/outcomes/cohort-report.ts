@@ -1,13 +1,14 @@
+import type { Kysely } from 'kysely';
 import {
   cohortAdverseEvents,
   cohortBeforeAfter,
   cohortBpRise,
   cohortCourseRows,
   cohortMeanByDoses,
-  outdatedCourseIds,
-  staleCourseIds,
   trajectoryPoints,
 } from '../../db/repositories/cohort.repository.js';
+import { countStaleCourses } from '../../db/repositories/course-outcome.repository.js';
+import type { DB } from '../../db/schema.js';
 import { percentChange, type OutcomeRules } from '../../domain/outcomes/outcome-rules.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
 import {
@@ -23,7 +24,8 @@ import {
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
-import { outcomeRules, refreshCourseOutcomes } from './course-outcomes.js';
+import { outcomeRuleSet, outcomeRules, ruleFingerprint } from './course-outcomes.js';
+import { datasetCsv } from './dataset-csv.js';
 
 export interface CohortFilter {
   readonly instrument: InstrumentId;
@@ -101,160 +103,225 @@ export interface CohortReport {
     readonly n: number;
   }[];
   readonly timeToResponse: KmStep[];
-  /** One row per analysed course, de-identified (no names, MRNs or dates of birth). */
-  readonly rows: {
-    readonly course: string;
-    /** The patient, by a pseudonym valid within this report (P1, P2, …). */
-    readonly subject: string;
-    readonly doses: number;
-    readonly completer: boolean;
-    readonly baseline: number;
-    readonly endpoint: number;
-    readonly percentChange: number | null;
-    readonly response: boolean;
-    readonly remission: boolean;
-    readonly daysToResponse: number | null;
-    readonly siAtBaseline: boolean;
-    /** Null when there was no ideation at baseline. */
-    readonly siResolved: boolean | null;
-  }[];
+  /**
+   * Whether every course's stored outcomes were computed under the rules in force.
+   * After a change to an outcome rule they are recomputed in the background; a
+   * report asked for meanwhile is given at once and says so here.
+   */
+  readonly freshness: {
+    readonly current: boolean;
+    /** Courses whose outcomes are still to be (re)computed under the current rules. */
+    readonly coursesPending: number;
+  };
+}
+
+/** One analysed course in the analysis dataset, de-identified (no names, MRNs or dates of birth). */
+export interface CohortRow {
+  readonly course: string;
+  /** The patient, by a pseudonym valid within this report (P1, P2, …). */
+  readonly subject: string;
+  readonly doses: number;
+  readonly completer: boolean;
+  readonly baseline: number;
+  readonly endpoint: number;
+  readonly percentChange: number | null;
+  readonly response: boolean;
+  readonly remission: boolean;
+  readonly daysToResponse: number | null;
+  readonly siAtBaseline: boolean;
+  /** Null when there was no ideation at baseline. */
+  readonly siResolved: boolean | null;
 }
 
 /** Individual trajectories listed in a report (the mean uses every analysed course). */
 export const MAX_TRAJECTORIES = 200;
-const REFRESH_SLICE = 500;
 
-/**
- * Brings stale stored outcomes up to date in short transactions of their own, so
- * that at registry size a first report after a rule change never holds the
- * database (SQLite has one writer) while the chairside screens are writing.
- */
-async function refreshStaleInSlices(deps: Deps, f: CohortFilter): Promise<void> {
-  const db = deps.database.db;
-  const loaded = await loadSettings(db);
-  const stale = await staleCourseIds(db, f, loaded.version);
-  for (let i = 0; i < stale.length; i += REFRESH_SLICE)
-    await db
-      .transaction()
-      .execute((trx) =>
-        refreshCourseOutcomes(trx, stale.slice(i, i + REFRESH_SLICE), loaded, deps.clock.now()),
-      );
+type CourseRow = Awaited<ReturnType<typeof cohortCourseRows>>[number];
+
+function analysed(
+  c: CourseRow,
+): c is CourseRow & { baseline_total: number; endpoint_total: number } {
+  return c.baseline_total !== null && c.endpoint_total !== null;
 }
 
 /**
- * The cohort outcome table (issue 6): one row per analysed course, the same rules
- * as the patient progress view, statistics from @stdlib. Per-course outcomes are
- * stored and kept current (ADR 0013); courses whose outcomes are missing or were
- * computed under other settings are recomputed here first, in this transaction.
- * The per-course rows carry no identifiers.
+ * The analysed courses as dataset rows, patients named by a pseudonym valid in
+ * this report only (P1, P2, … in course order), so an analyst can group a
+ * patient's courses without learning who they are.
  */
+function* datasetRows(kept: readonly CourseRow[]): Generator<CohortRow> {
+  const pseudonyms = new Map<string, string>();
+  for (const c of kept) {
+    if (!analysed(c)) continue;
+    let subject = pseudonyms.get(c.patient_id);
+    if (!subject) {
+      subject = `P${pseudonyms.size + 1}`;
+      pseudonyms.set(c.patient_id, subject);
+    }
+    yield {
+      course: c.course_id,
+      subject,
+      doses: c.doses,
+      completer: c.completer === 1,
+      baseline: c.baseline_total,
+      endpoint: c.endpoint_total,
+      percentChange: percentChange(c.baseline_total, c.endpoint_total),
+      response: c.response === 1,
+      remission: c.remission === 1,
+      daysToResponse: c.days_to_response,
+      siAtBaseline: c.si_at_baseline === 1,
+      siResolved: c.si_resolved === null ? null : c.si_resolved === 1,
+    };
+  }
+}
+
+async function keptCourses(
+  db: Kysely<DB>,
+  f: CohortFilter,
+): Promise<{ all: CourseRow[]; kept: CourseRow[] }> {
+  const all = await cohortCourseRows(db, f, f.instrument);
+  return { all, kept: f.completersOnly ? all.filter((c) => c.completer === 1) : all };
+}
+
+/**
+ * The cohort outcome table (issues 6 and 10), computed from the stored per-course
+ * outcomes (ADR 0013) by reads alone, so it runs in a worker thread on its own
+ * connection (ADR 0014) and never holds the event loop or the writer. The same
+ * rules as the patient progress view; statistics from @stdlib.
+ */
+export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Promise<CohortReport> {
+  const { settings, version } = await loadSettings(db);
+  const rules = outcomeRules(settings, f.instrument);
+  const pending = await countStaleCourses(db, ruleFingerprint(outcomeRuleSet(settings)));
+  const { all, kept } = await keptCourses(db, f);
+  let n = 0;
+  let responders = 0;
+  let remitters = 0;
+  let siAtBaseline = 0;
+  let siResolved = 0;
+  const baselines: number[] = [];
+  const endpoints: number[] = [];
+  const changes: number[] = [];
+  const shown: string[] = [];
+  const km: { time: number; event: boolean }[] = [];
+  for (const r of datasetRows(kept)) {
+    n += 1;
+    baselines.push(r.baseline);
+    endpoints.push(r.endpoint);
+    if (r.percentChange !== null) changes.push(r.percentChange);
+    if (r.response) responders += 1;
+    if (r.remission) remitters += 1;
+    if (r.siAtBaseline) siAtBaseline += 1;
+    if (r.siResolved === true) siResolved += 1;
+    if (shown.length < MAX_TRAJECTORIES) shown.push(r.course);
+  }
+  for (const c of kept)
+    if (analysed(c))
+      km.push(
+        c.days_to_response !== null
+          ? { time: c.days_to_response, event: true }
+          : { time: c.censored_days ?? 0, event: false },
+      );
+  const moca = await cohortBeforeAfter(db, f, 'moca');
+  const points = await trajectoryPoints(db, shown, f.instrument);
+  const byCourse = new Map<string, TrajectoryPoint[]>();
+  for (const p of points) {
+    const list = byCourse.get(p.course_id) ?? [];
+    list.push({ doses: p.doses, day: p.day, total: p.total });
+    byCourse.set(p.course_id, list);
+  }
+  const sessionCount = kept.reduce((sum, c) => sum + c.doses, 0);
+  return {
+    filter: f,
+    rules: {
+      ...rules,
+      endpoint: 'last score at or before the last dose given',
+      settingsVersion: version,
+      siResolutionDays: settings['outcome.siResolutionDays'],
+      siItemMin: settings['si.qidsItem12Min'],
+    },
+    treated: all.length,
+    analysed: n,
+    baseline: meanCi(baselines),
+    endpoint: meanCi(endpoints),
+    percentChange: meanCi(changes),
+    response: { count: responders, of: n, ci: wilsonCi(responders, n) },
+    remission: { count: remitters, of: n, ci: wilsonCi(remitters, n) },
+    moca: pairedComparison(
+      moca.map((m) => m.baseline_total),
+      moca.map((m) => m.endpoint_total),
+    ),
+    suicidalIdeation: {
+      atBaseline: siAtBaseline,
+      resolved: siResolved,
+      ci: wilsonCi(siResolved, siAtBaseline),
+    },
+    trajectories: {
+      courses: shown.map((course) => ({ course, points: byCourse.get(course) ?? [] })),
+      meanByDoses: await cohortMeanByDoses(db, f, f.instrument),
+    },
+    adverseEventsPer100Sessions: (await cohortAdverseEvents(db, f)).map((a) => ({
+      ...a,
+      rate: sessionCount === 0 ? 0 : (a.count / sessionCount) * 100,
+    })),
+    sessions: sessionCount,
+    bpRiseByInfusion: (await cohortBpRise(db, f)).map((b) => ({
+      infusion: b.infusion,
+      n: b.n,
+      systolic: meanCiFromSums(b.n, b.sum, b.sumSq),
+    })),
+    timeToResponse: kaplanMeier(km),
+    freshness: { current: pending === 0, coursesPending: pending },
+  };
+}
+
+/** Rows per CSV chunk of a streamed dataset download. */
+const DATASET_CHUNK = 5000;
+
+/**
+ * The analysis dataset (one de-identified row per analysed course) as CSV text in
+ * chunks, each awaited by the reader before the next is made (bounded memory).
+ */
+export async function streamCohortDataset(
+  db: Kysely<DB>,
+  f: CohortFilter,
+  emit: (text: string) => Promise<void>,
+): Promise<void> {
+  const { kept } = await keptCourses(db, f);
+  let batch: CohortRow[] = [];
+  let first = true;
+  const flush = async () => {
+    await emit(datasetCsv(batch, { header: first }));
+    first = false;
+    batch = [];
+  };
+  for (const r of datasetRows(kept)) {
+    batch.push(r);
+    if (batch.length >= DATASET_CHUNK) await flush();
+  }
+  if (batch.length > 0 || first) await flush();
+}
+
+/** The cohort report for a user: audited, then computed off the event loop. */
 export async function cohortReport(
   deps: Deps,
   ctx: RequestContext,
   f: CohortFilter,
 ): Promise<CohortReport> {
-  await refreshStaleInSlices(deps, f);
-  return inTransaction(deps, ctx, async (trx, audit) => {
+  await inTransaction(deps, ctx, async (_trx, audit) => {
     audit({ action: 'report.cohort', entityType: 'report', details: { filter: f } });
-    const loaded = await loadSettings(trx);
-    const { settings, version } = loaded;
-    const rules = outcomeRules(settings, f.instrument);
-    // A rule changed since the slices above? (Missing outcomes cannot appear meanwhile:
-    // the write that gives a first dose stores them.)
-    const outdated = await outdatedCourseIds(trx, f, version);
-    await refreshCourseOutcomes(trx, outdated, loaded, deps.clock.now());
-
-    const all = await cohortCourseRows(trx, f, f.instrument);
-    const kept = f.completersOnly ? all.filter((c) => c.completer === 1) : all;
-    const rows: CohortReport['rows'][number][] = [];
-    // Patients by a pseudonym valid in this report only, so an analyst can group a
-    // patient's courses without learning who they are.
-    const pseudonyms = new Map<string, string>();
-    for (const c of kept) {
-      if (c.baseline_total === null || c.endpoint_total === null) continue;
-      let subject = pseudonyms.get(c.patient_id);
-      if (!subject) {
-        subject = `P${pseudonyms.size + 1}`;
-        pseudonyms.set(c.patient_id, subject);
-      }
-      rows.push({
-        course: c.course_id,
-        subject,
-        doses: c.doses,
-        completer: c.completer === 1,
-        baseline: c.baseline_total,
-        endpoint: c.endpoint_total,
-        percentChange: percentChange(c.baseline_total, c.endpoint_total),
-        response: c.response === 1,
-        remission: c.remission === 1,
-        daysToResponse: c.days_to_response,
-        siAtBaseline: c.si_at_baseline === 1,
-        siResolved: c.si_resolved === null ? null : c.si_resolved === 1,
-      });
-    }
-    const km = kept
-      .filter((c) => c.baseline_total !== null && c.endpoint_total !== null)
-      .map((c) =>
-        c.days_to_response !== null
-          ? { time: c.days_to_response, event: true }
-          : { time: c.censored_days ?? 0, event: false },
-      );
-    const moca = await cohortBeforeAfter(trx, f, 'moca');
-    const shown = rows.slice(0, MAX_TRAJECTORIES).map((r) => r.course);
-    const points = await trajectoryPoints(trx, shown, f.instrument);
-    const byCourse = new Map<string, TrajectoryPoint[]>();
-    for (const p of points)
-      byCourse.set(p.course_id, [
-        ...(byCourse.get(p.course_id) ?? []),
-        { doses: p.doses, day: p.day, total: p.total },
-      ]);
-    const sessionCount = kept.reduce((sum, c) => sum + c.doses, 0);
-    const changes = rows.map((r) => r.percentChange).filter((v): v is number => v !== null);
-    const responders = rows.filter((r) => r.response).length;
-    const remitters = rows.filter((r) => r.remission).length;
-    const siAtBaseline = rows.filter((r) => r.siAtBaseline).length;
-    const siResolved = rows.filter((r) => r.siResolved === true).length;
-    return {
-      filter: f,
-      rules: {
-        ...rules,
-        endpoint: 'last score at or before the last dose given',
-        settingsVersion: version,
-        siResolutionDays: settings['outcome.siResolutionDays'],
-        siItemMin: settings['si.qidsItem12Min'],
-      },
-      treated: all.length,
-      analysed: rows.length,
-      baseline: meanCi(rows.map((r) => r.baseline)),
-      endpoint: meanCi(rows.map((r) => r.endpoint)),
-      percentChange: meanCi(changes),
-      response: { count: responders, of: rows.length, ci: wilsonCi(responders, rows.length) },
-      remission: { count: remitters, of: rows.length, ci: wilsonCi(remitters, rows.length) },
-      moca: pairedComparison(
-        moca.map((m) => m.baseline_total),
-        moca.map((m) => m.endpoint_total),
-      ),
-      suicidalIdeation: {
-        atBaseline: siAtBaseline,
-        resolved: siResolved,
-        ci: wilsonCi(siResolved, siAtBaseline),
-      },
-      trajectories: {
-        courses: shown.map((course) => ({ course, points: byCourse.get(course) ?? [] })),
-        meanByDoses: await cohortMeanByDoses(trx, f, f.instrument),
-      },
-      adverseEventsPer100Sessions: (await cohortAdverseEvents(trx, f)).map((a) => ({
-        ...a,
-        rate: sessionCount === 0 ? 0 : (a.count / sessionCount) * 100,
-      })),
-      sessions: sessionCount,
-      bpRiseByInfusion: (await cohortBpRise(trx, f)).map((b) => ({
-        infusion: b.infusion,
-        n: b.n,
-        systolic: meanCiFromSums(b.n, b.sum, b.sumSq),
-      })),
-      timeToResponse: kaplanMeier(km),
-      rows,
-    };
   });
+  return deps.jobs.run('cohortReport', { filter: f });
+}
+
+/** The analysis dataset download for a user: audited, then streamed from a worker. */
+export async function cohortDataset(
+  deps: Deps,
+  ctx: RequestContext,
+  f: CohortFilter,
+): Promise<AsyncIterable<string>> {
+  await inTransaction(deps, ctx, async (_trx, audit) => {
+    audit({ action: 'report.cohort_dataset', entityType: 'report', details: { filter: f } });
+  });
+  return deps.jobs.stream('cohortDataset', { filter: f });
 }

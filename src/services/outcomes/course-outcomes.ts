@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import {
@@ -32,6 +33,46 @@ export function outcomeRules(settings: Settings, instrument: InstrumentId): Outc
   };
 }
 
+/**
+ * Raise when the meaning of the stored outcomes changes in code (outcome-rules.ts or
+ * the computation below): every stored course outcome then becomes stale.
+ */
+export const OUTCOME_CODE_VERSION = 1;
+
+/** Everything the stored course outcomes depend on besides the records themselves. */
+export interface OutcomeRuleSet {
+  readonly perInstrument: Readonly<Record<string, OutcomeRules>>;
+  /** Days after the first dose within which baseline suicidal ideation must resolve (D4). */
+  readonly siResolutionDays: number;
+  /** QIDS-SR16 item 12 value that counts as suicidal ideation at baseline. */
+  readonly siItemMin: number;
+}
+
+/**
+ * The rule set from the settings in force. The refresh below reads only this, so
+ * the fingerprint of this object covers exactly what stored outcomes depend on: a
+ * change to any other setting (a self-report link's expiry, a vitals threshold)
+ * leaves them current.
+ */
+export function outcomeRuleSet(settings: Settings): OutcomeRuleSet {
+  const perInstrument: Record<string, OutcomeRules> = {};
+  for (const id of Object.keys(INSTRUMENTS).sort())
+    if (isInstrumentId(id)) perInstrument[id] = outcomeRules(settings, id);
+  return {
+    perInstrument,
+    siResolutionDays: settings['outcome.siResolutionDays'],
+    siItemMin: settings['si.qidsItem12Min'],
+  };
+}
+
+/** A short, stable hash of the rule set and the code version. */
+export function ruleFingerprint(rules: OutcomeRuleSet): string {
+  return createHash('sha256')
+    .update(JSON.stringify([OUTCOME_CODE_VERSION, rules]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
 const DAY = 86_400_000;
 
 interface Point {
@@ -54,12 +95,36 @@ export async function refreshCourseOutcomes(
   loaded: { readonly settings: Settings; readonly version: number },
   now: Date,
 ): Promise<void> {
-  const { settings, version } = loaded;
-  const siDays = settings['outcome.siResolutionDays'];
-  const siMin = settings['si.qidsItem12Min'];
+  const rules = outcomeRuleSet(loaded.settings);
   for (let i = 0; i < courseIds.length; i += 1000) {
     const ids = courseIds.slice(i, i + 1000);
-    const inputs = await courseOutcomeInputs(trx, ids);
+    const rows = await computeCourseOutcomes(trx, ids, rules, loaded.version, now);
+    await replaceCourseOutcomes(trx, ids, rows);
+  }
+}
+
+/**
+ * Computes (without writing) the stored-outcome rows of these courses from their
+ * records: a read, so it can run in a worker on its own connection.
+ */
+export async function computeCourseOutcomes(
+  db: Kysely<DB>,
+  courseIds: readonly string[],
+  rules: OutcomeRuleSet,
+  settingsVersion: number,
+  now: Date,
+): Promise<CourseOutcomeRows> {
+  const fingerprint = ruleFingerprint(rules);
+  const siDays = rules.siResolutionDays;
+  const siMin = rules.siItemMin;
+  const rulesFor = (instrument: string): OutcomeRules | undefined =>
+    rules.perInstrument[instrument];
+  const qidsRules = rulesFor('qids-sr16');
+  if (!qidsRules) throw new Error('outcome rules lack QIDS-SR16');
+  const out: CourseOutcomeRows = { summaries: [], outcomes: [], points: [] };
+  for (let i = 0; i < courseIds.length; i += 1000) {
+    const ids = courseIds.slice(i, i + 1000);
+    const inputs = await courseOutcomeInputs(db, ids);
     const dosesOf = new Map<string, string[]>();
     for (const d of inputs.doses)
       dosesOf.set(d.course_id, [...(dosesOf.get(d.course_id) ?? []), d.at]);
@@ -76,7 +141,6 @@ export async function refreshCourseOutcomes(
       byInstrument.set(a.instrument, list);
       scoresOf.set(a.patient_id, byInstrument);
     }
-    const out: CourseOutcomeRows = { summaries: [], outcomes: [], points: [] };
     for (const c of inputs.courses) {
       const doses = (dosesOf.get(c.id) ?? []).sort();
       const firstDose = doses[0];
@@ -88,7 +152,7 @@ export async function refreshCourseOutcomes(
       // Suicidal ideation: QIDS-SR16 item 12 at baseline at or above the flag setting, and
       // whether a QIDS-SR16 with item 12 = 0 followed within the set number of days.
       const qids = patientScores.get('qids-sr16') ?? [];
-      const qidsBaseline = selectBaseline(qids, firstDose, outcomeRules(settings, 'qids-sr16'));
+      const qidsBaseline = selectBaseline(qids, firstDose, qidsRules);
       const siAtBaseline = qidsBaseline?.si != null && qidsBaseline.si >= siMin;
       const siResolved = siAtBaseline
         ? qids.some((q) => q.si === 0 && q.t > first && q.t <= first + siDays * DAY)
@@ -96,7 +160,8 @@ export async function refreshCourseOutcomes(
       out.summaries.push({
         course_id: c.id,
         patient_id: c.patient_id,
-        settings_version: version,
+        settings_version: settingsVersion,
+        rules_fingerprint: fingerprint,
         doses: doses.length,
         completer: isCompleter(doses.length, minDoses) ? 1 : 0,
         first_dose_at: firstDose,
@@ -106,12 +171,12 @@ export async function refreshCourseOutcomes(
         computed_at: now.toISOString(),
       });
       for (const [instrument, scores] of patientScores) {
-        if (!isInstrumentId(instrument)) continue;
-        const rules = outcomeRules(settings, instrument);
-        const baseline = selectBaseline(scores, firstDose, rules);
+        const instrumentRules = isInstrumentId(instrument) ? rulesFor(instrument) : undefined;
+        if (!instrumentRules) continue;
+        const baseline = selectBaseline(scores, firstDose, instrumentRules);
         const endpoint = baseline ? selectEndpoint(scores, baseline, lastDose) : null;
         if (!baseline || !endpoint) continue;
-        const response = timeToResponse(scores, baseline.total, doses, rules);
+        const response = timeToResponse(scores, baseline.total, doses, instrumentRules);
         out.outcomes.push({
           course_id: c.id,
           instrument,
@@ -119,8 +184,9 @@ export async function refreshCourseOutcomes(
           baseline_total: baseline.total,
           endpoint_at: endpoint.at,
           endpoint_total: endpoint.total,
-          response: responseStatus(baseline.total, endpoint.total, rules) === 'response' ? 1 : 0,
-          remission: isRemission(endpoint.total, rules) ? 1 : 0,
+          response:
+            responseStatus(baseline.total, endpoint.total, instrumentRules) === 'response' ? 1 : 0,
+          remission: isRemission(endpoint.total, instrumentRules) ? 1 : 0,
           days_to_response: response?.days ?? null,
           censored_days: (Date.parse(lastDose) - first) / DAY,
         });
@@ -139,8 +205,8 @@ export async function refreshCourseOutcomes(
           );
       }
     }
-    await replaceCourseOutcomes(trx, ids, out);
   }
+  return out;
 }
 
 /** After a patient's scores change: refresh every course of theirs that has begun. */

@@ -5,9 +5,9 @@ import { stringify } from 'csv-stringify/sync';
  * spelled true/false (csv-stringify's default writes 1 and an empty cell),
  * empty cells for nulls.
  */
-export function datasetCsv(rows: readonly object[]): string {
+export function datasetCsv(rows: readonly object[], opts: { header?: boolean } = {}): string {
   return stringify(
     rows.map((row) => ({ ...row })),
-    { header: true, cast: { boolean: (v) => (v ? 'true' : 'false') } },
+    { header: opts.header ?? true, cast: { boolean: (v) => (v ? 'true' : 'false') } },
   );
 }

@@ -112,5 +112,8 @@ export async function changeSetting(
     }
     throw error;
   }
+  // Stored course outcomes follow their rules: the refresher recomputes any it finds
+  // stale (only a setting an outcome rule reads changes their fingerprint).
+  deps.background.outcomeRulesChanged();
   return listSettings(deps);
 }

@@ -118,6 +118,14 @@ export function CohortPage() {
         <p aria-busy="true">Loading…</p>
       ) : (
         <>
+          {!r.freshness.current && (
+            <p className="banner banner-alert" role="status" data-testid="cohort-freshness">
+              The outcome rules changed recently: {r.freshness.coursesPending.toLocaleString()}{' '}
+              {r.freshness.coursesPending === 1 ? 'course is' : 'courses are'} still being
+              recomputed, so these figures are provisional. Apply again in a minute for the final
+              figures.
+            </p>
+          )}
           <section className="card">
             <h2>Outcome ({r.filter.instrument})</h2>
             <table className="table compact" data-testid="cohort-headline">
@@ -209,11 +217,7 @@ export function CohortPage() {
             <h2>Time to response (Kaplan–Meier)</h2>
             <KmChart
               steps={r.timeToResponse}
-              until={Math.max(
-                1,
-                ...r.rows.map((row) => row.daysToResponse ?? 0),
-                ...r.timeToResponse.map((s) => s.time),
-              )}
+              until={Math.max(1, ...r.timeToResponse.map((s) => s.time))}
               xLabel="days since first dose"
               yLabel="share not yet responded"
             />

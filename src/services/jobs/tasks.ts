@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { CourseOutcomeRows } from '../../db/repositories/course-outcome.repository.js';
+import type { DB } from '../../db/schema.js';
+import {
+  computeCohortReport,
+  streamCohortDataset,
+  type CohortFilter,
+  type CohortReport,
+} from '../outcomes/cohort-report.js';
+import { computeCourseOutcomes, type OutcomeRuleSet } from '../outcomes/course-outcomes.js';
+
+/**
+ * Everything that may run off the event loop (ADR 0014): reads only, on the
+ * connection of whichever thread runs them. Arguments and results cross a thread
+ * boundary, so they are plain data (structured clone).
+ */
+export const TASKS = {
+  cohortReport: (db: Kysely<DB>, a: { filter: CohortFilter }): Promise<CohortReport> =>
+    computeCohortReport(db, a.filter),
+  computeCourseOutcomes: (
+    db: Kysely<DB>,
+    a: {
+      courseIds: readonly string[];
+      rules: OutcomeRuleSet;
+      settingsVersion: number;
+      now: string;
+    },
+  ): Promise<CourseOutcomeRows> =>
+    computeCourseOutcomes(db, a.courseIds, a.rules, a.settingsVersion, new Date(a.now)),
+};
+
+/** Tasks that produce text in chunks, each awaited by the reader before the next. */
+export const STREAMS = {
+  cohortDataset: (
+    db: Kysely<DB>,
+    a: { filter: CohortFilter },
+    emit: (text: string) => Promise<void>,
+  ): Promise<void> => streamCohortDataset(db, a.filter, emit),
+};
+
+export type TaskName = keyof typeof TASKS;
+export type TaskArgs<K extends TaskName> = Parameters<(typeof TASKS)[K]>[1];
+export type TaskResult<K extends TaskName> = Awaited<ReturnType<(typeof TASKS)[K]>>;
+export type StreamName = keyof typeof STREAMS;
+export type StreamArgs<K extends StreamName> = Parameters<(typeof STREAMS)[K]>[1];
+
+export function isTaskName(name: string): name is TaskName {
+  return Object.hasOwn(TASKS, name);
+}
+export function isStreamName(name: string): name is StreamName {
+  return Object.hasOwn(STREAMS, name);
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerJobs } from '../../src/services/jobs/jobs.js';
+import { startTestApi, type TestApi } from '../helpers/test-api.js';
+import { dialects } from '../helpers/test-deps.js';
+
+// Issue 10: a report never holds the event loop. The report's worker is made to hold
+// its thread (as a long synchronous query does) and the chairside keeps writing.
+describe.each(dialects())('a long report and the chairside on %s', (dialect) => {
+  let api: TestApi;
+  let sessionId: string;
+  const post = (url: string, payload: unknown, role: 'clinician' | 'nurse' = 'clinician') =>
+    api.as(role, { method: 'POST', url, payload: payload as object });
+
+  beforeAll(async () => {
+    api = await startTestApi(dialect);
+    const patientId = (
+      await post('/api/v1/patients', {
+        mrn: 'CON-1',
+        familyName: 'Concurrent',
+        givenName: 'Cleo',
+        dateOfBirth: '1980-01-01',
+        sex: 'female',
+        weightKg: 70,
+      })
+    ).json().id;
+    const p = (path: string) => `/api/v1/patients/${patientId}${path}`;
+    await post(p('/screens'), {
+      present: [],
+      systolicMmHg: 120,
+      diastolicMmHg: 80,
+      heartRateBpm: 70,
+    });
+    await post(p('/consents'), {
+      documentTitle: 'Ketamine consent',
+      documentVersion: '1',
+      signedOn: '2026-01-01',
+      signerName: 'Cleo Concurrent',
+      signerRelation: 'patient',
+    });
+    const course = await post(p('/courses'), {
+      protocolId: 'iv-standard',
+      startOn: '2026-11-27',
+      trdOverrideReason: 'Documented TRD from the referring letter',
+    });
+    expect(course.statusCode, course.body).toBe(201);
+    sessionId = course.json().sessions[0].id;
+    const version = (await api.as('nurse', { url: `/api/v1/sessions/${sessionId}` })).json()
+      .version;
+    const checkIn = await post(
+      `/api/v1/sessions/${sessionId}/actions`,
+      { action: 'check-in', version, escortPresent: true },
+      'nurse',
+    );
+    expect(checkIn.statusCode, checkIn.body).toBe(200);
+  });
+  afterAll(async () => api.close());
+
+  it('records vitals and answers health checks while a report holds its worker', async () => {
+    const jobs = api.deps.jobs;
+    expect(jobs).toBeInstanceOf(WorkerJobs);
+    const pause = (jobs as WorkerJobs).pauseNextTask();
+    let reportDone = false;
+    const report = api
+      .as('researcher', { url: '/api/v1/reports/cohort?instrument=qids-sr16' })
+      .then((res) => {
+        reportDone = true;
+        return res;
+      });
+    // The report's worker has taken the task and is holding its thread.
+    await pause.reached;
+
+    const readings = await Promise.all(
+      [130, 132, 134].map((systolicMmHg) =>
+        post(
+          `/api/v1/sessions/${sessionId}/vitals`,
+          { systolicMmHg, diastolicMmHg: 80, heartRateBpm: 72, spo2Percent: 98 },
+          'nurse',
+        ),
+      ),
+    );
+    for (const r of readings) expect(r.statusCode, r.body).toBe(200);
+    expect((await api.as(null, { url: '/healthz' })).statusCode).toBe(200);
+    const chart = await api.as('nurse', { url: `/api/v1/sessions/${sessionId}` });
+    expect(chart.json().vitals).toHaveLength(3);
+    // The report is still held: the writes above did not wait for it.
+    expect(reportDone).toBe(false);
+
+    pause.release();
+    const res = await report;
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ treated: 0, freshness: { current: true } });
+  });
+});
