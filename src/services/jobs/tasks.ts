@@ -8,6 +8,11 @@ import {
   type CohortReport,
 } from '../outcomes/cohort-report.js';
 import { computeCourseOutcomes, type OutcomeRuleSet } from '../outcomes/course-outcomes.js';
+import {
+  computeStudyReport,
+  type StudyFilter,
+  type StudyReport,
+} from '../outcomes/study-report.js';
 
 /**
  * Everything that may run off the event loop (ADR 0014): reads only, on the
@@ -27,6 +32,8 @@ export const TASKS = {
     },
   ): Promise<CourseOutcomeRows> =>
     computeCourseOutcomes(db, a.courseIds, a.rules, a.settingsVersion, new Date(a.now)),
+  studyReport: (db: Kysely<DB>, a: { filter: StudyFilter }): Promise<StudyReport> =>
+    computeStudyReport(db, a.filter),
 };
 
 /** Tasks that produce text in chunks, each awaited by the reader before the next. */

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import {
   type OutcomeRules,
   isRemission,
@@ -95,13 +97,22 @@ export async function studyReport(
   ctx: RequestContext,
   f: StudyFilter,
 ): Promise<StudyReport> {
-  return inTransaction(deps, ctx, async (trx, audit) => {
+  // Computed off the event loop (ADR 0014), then audited once it was given.
+  const report = await deps.jobs.run('studyReport', { filter: f });
+  await inTransaction(deps, ctx, async (_trx, audit) => {
     audit({
       action: 'report.study',
       entityType: 'study',
       entityId: f.study,
       details: { filter: f },
     });
+  });
+  return report;
+}
+
+/** The study report from the stored imported totals: reads only, so it runs in a worker. */
+export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promise<StudyReport> {
+  {
     const study = await findStudy(trx, f.study);
     if (!study)
       throw new DomainError('record.not_found', `No imported study is called ${f.study}.`);
@@ -238,5 +249,5 @@ export async function studyReport(
         baseline: baselineOf.get(r.subject) ?? null,
       })),
     };
-  });
+  }
 }
