@@ -1,42 +1,49 @@
-import { refreshAllStale } from '../src/services/outcomes/outcome-refresher.js';
-import { createDeps } from '../src/services/create-deps.js';
 /**
- * Cohort report at registry size (issue 6: goal under 2 s at 100k patients with
- * 2M assessments, on SQLite and on PostgreSQL), and the table importer's rate.
+ * Cohort report at registry size (issue 10): the warm report through the API (a real
+ * HTTP server, signed in as a researcher, gzip accepted as a browser does) side by
+ * side with its reference, the same figures computed by plain SQL on the raw driver
+ * (no Kysely, no worker, no statistics library, no JSON), alternated run by run.
+ * Also the cold recomputation of every course's stored outcomes (the server's
+ * background refresher after an upgrade or an outcome-rule change).
  *
- *   npx tsx bench/cohort-report.ts [--patients 100000] [--dialect sqlite|postgres] [--runs 5]
+ *   npx tsx bench/cohort-report.ts [--patients 100000] [--dialect sqlite|postgres] [--runs 7]
  *
  * PostgreSQL uses KETATRACK_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test)
  * in a fresh schema that is dropped afterwards. Results go in bench/README.md.
  */
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
-import { importTable } from '../src/services/imports/import-table.js';
-import { cohortReport } from '../src/services/outcomes/cohort-report.js';
-import { cliContext, systemClock } from '../src/services/deps.js';
-import { createUser } from '../src/services/users/manage-users.js';
+import { buildApp } from '../src/server/app.js';
+import { createDeps } from '../src/services/create-deps.js';
 import { generateCohort } from '../src/services/demo/bulk-cohort.js';
+import { cliContext, systemClock } from '../src/services/deps.js';
+import { refreshAllStale } from '../src/services/outcomes/outcome-refresher.js';
+import { createUser } from '../src/services/users/manage-users.js';
 
 const { values: args } = parseArgs({
   options: {
     patients: { type: 'string', default: '100000' },
     dialect: { type: 'string', default: 'sqlite' },
-    runs: { type: 'string', default: '5' },
-    'import-rows': { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '7' },
   },
 });
 const patients = Number(args.patients);
+const postgres = args.dialect === 'postgres';
 const dir = mkdtempSync(join(tmpdir(), 'kt-bench-cohort-'));
+const sqlitePath = join(dir, 'bench.sqlite');
 const pgBase = process.env.KETATRACK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `bench_${Date.now().toString(36)}`;
 let databaseUrl: string | undefined;
-if (args.dialect === 'postgres') {
+if (postgres) {
   const c = new pg.Client({ connectionString: pgBase });
   await c.connect();
   await c.query(`create schema ${schema}`);
@@ -45,7 +52,7 @@ if (args.dialect === 'postgres') {
   u.searchParams.set('options', `-c search_path=${schema}`);
   databaseUrl = u.toString();
 }
-const database = openDatabase({ databaseUrl, sqlitePath: join(dir, 'bench.sqlite') });
+const database = openDatabase({ databaseUrl, sqlitePath });
 await migrateToLatest(database);
 const deps = createDeps({
   database,
@@ -55,12 +62,117 @@ const deps = createDeps({
   workers: true,
 });
 const seconds = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const INSTRUMENT = 'qids-sr16';
 
+/**
+ * The report's figures by plain SQL on the raw driver: the headline (counts, sums
+ * and sums of squares for means and CIs), MoCA before/after, the mean by doses,
+ * adverse events by type, BP rise by infusion, time-to-response counts by day and
+ * the first 200 trajectories: the same stored tables the report reads.
+ */
+const PLAIN_SQL = [
+  `select count(*) as n, sum(co.baseline_total) as b, sum(co.baseline_total * co.baseline_total) as b2,
+     sum(co.endpoint_total) as e, sum(co.endpoint_total * co.endpoint_total) as e2,
+     sum(case when co.response = 1 then 1 else 0 end) as responders,
+     sum(case when co.remission = 1 then 1 else 0 end) as remitters,
+     sum(case when cs.si_at_baseline = 1 then 1 else 0 end) as si,
+     sum(case when cs.si_resolved = 1 then 1 else 0 end) as si_resolved,
+     sum(cs.doses) as sessions,
+     sum((co.endpoint_total - co.baseline_total) * 100.0 / nullif(co.baseline_total, 0)) as pc
+   from course_summaries cs join course_outcomes co
+     on co.course_id = cs.course_id and co.instrument = '${INSTRUMENT}'
+   where co.baseline_total is not null and co.endpoint_total is not null`,
+  `select count(*) as n, sum(endpoint_total - baseline_total) as d,
+     sum((endpoint_total - baseline_total) * (endpoint_total - baseline_total)) as d2
+   from course_outcomes where instrument = 'moca'
+     and baseline_total is not null and endpoint_total is not null`,
+  `select doses, count(*) as n, sum(total) as s from course_outcome_points
+   where instrument = '${INSTRUMENT}' group by doses order by doses`,
+  `select ae.type, count(*) as n from adverse_events ae join sessions s on s.id = ae.session_id
+   where s.infusion_started_at is not null group by ae.type order by ae.type`,
+  `select number, count(systolic_rise_mmhg) as n, sum(systolic_rise_mmhg) as s,
+     sum(systolic_rise_mmhg * systolic_rise_mmhg) as s2 from sessions
+   where infusion_started_at is not null and systolic_rise_mmhg is not null
+   group by number order by number`,
+  `select coalesce(days_to_response, censored_days, 0) as t, count(*) as n,
+     sum(case when days_to_response is null then 0 else 1 end) as events
+   from course_outcomes where instrument = '${INSTRUMENT}'
+     and baseline_total is not null and endpoint_total is not null
+   group by coalesce(days_to_response, censored_days, 0) order by 1`,
+  `select course_id, doses, day, total from course_outcome_points
+   where instrument = '${INSTRUMENT}' and course_id in
+     (select course_id from course_outcomes where instrument = '${INSTRUMENT}'
+        and baseline_total is not null and endpoint_total is not null
+      order by course_id limit 200)
+   order by course_id, seq`,
+];
+
+async function plainSqlReference(): Promise<number> {
+  let rows = 0;
+  if (postgres) {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    for (const q of PLAIN_SQL) rows += (await c.query(q)).rows.length;
+    await c.end();
+  } else {
+    const h = new BetterSqlite3(sqlitePath, { readonly: true });
+    for (const q of PLAIN_SQL) rows += h.prepare(q).all().length;
+    h.close();
+  }
+  return rows;
+}
+
+interface Fetched {
+  status: number;
+  wireBytes: number;
+  jsonBytes: number;
+  encoding: string;
+  body: string;
+}
+function get(port: number, path: string, cookie: string): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { cookie, 'accept-encoding': 'gzip, br' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const encoding = res.headers['content-encoding'] ?? 'identity';
+          const body =
+            encoding === 'gzip'
+              ? gunzipSync(raw)
+              : encoding === 'br'
+                ? brotliDecompressSync(raw)
+                : raw;
+          resolve({
+            status: res.statusCode ?? 0,
+            wireBytes: raw.length,
+            jsonBytes: body.length,
+            encoding,
+            body: body.toString('utf8'),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const app = await buildApp(deps, { logger: false, webRoot: null });
 try {
   const user = await createUser(deps, cliContext(), {
     email: 'bench@bench.invalid',
     role: 'clinician',
     displayName: 'Bench',
+    password: 'bench password 1',
+  });
+  await createUser(deps, cliContext(), {
+    email: 'research@bench.invalid',
+    role: 'researcher',
+    displayName: 'Bench researcher',
     password: 'bench password 1',
   });
   let t = process.hrtime.bigint();
@@ -72,9 +184,8 @@ try {
   });
   process.stderr.write('\n');
   console.log(`data (${args.dialect}): ${JSON.stringify(size)} in ${seconds(t).toFixed(1)} s`);
-  if (args.dialect === 'postgres') await sql`analyze`.execute(database.db);
+  if (postgres) await sql`analyze`.execute(database.db);
 
-  const ctx = cliContext();
   // Cold: the rows were written straight into the tables (queued for their outcomes), so
   // every course's outcomes are computed in a worker and stored in short transactions, as
   // the server's background refresher does after an upgrade or a change to the rules.
@@ -85,66 +196,62 @@ try {
   );
   // PostgreSQL plans from table statistics; autovacuum refreshes them within a minute
   // of a bulk change like the one above, so the warm runs start after the same.
-  if (args.dialect === 'postgres') await sql`analyze`.execute(database.db);
-  const times: number[] = [];
-  let analysed = 0;
+  if (postgres) await sql`analyze`.execute(database.db);
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const signIn = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { email: 'research@bench.invalid', password: 'bench password 1' },
+  });
+  const cookie = `kt_session=${signIn.cookies.find((c) => c.name === 'kt_session')?.value ?? ''}`;
+  const path = `/api/v1/reports/cohort?instrument=${INSTRUMENT}`;
+
+  const api: number[] = [];
+  const plain: number[] = [];
+  let last: Fetched | undefined;
+  let referenceRows = 0;
+  // One untimed round each first (caches, the worker's first connection), then alternate.
+  await get(port, path, cookie);
+  await plainSqlReference();
   for (let i = 0; i < Number(args.runs); i++) {
     t = process.hrtime.bigint();
-    const r = await cohortReport(deps, ctx, { instrument: 'qids-sr16', completersOnly: false });
-    times.push(seconds(t));
-    analysed = r.analysed;
+    last = await get(port, path, cookie);
+    api.push(seconds(t));
+    if (last.status !== 200) throw new Error(`report: ${last.status} ${last.body}`);
+    t = process.hrtime.bigint();
+    referenceRows = await plainSqlReference();
+    plain.push(seconds(t));
   }
-  times.sort((a, b) => a - b);
+  const report = JSON.parse(last?.body ?? '{}') as { analysed?: number };
+  const apiS = median(api);
+  const plainS = median(plain);
   console.log(
-    `cohort report, warm (qids-sr16, everyone treated; ${analysed} courses analysed): ` +
-      `median ${times[Math.floor(times.length / 2)]?.toFixed(2)} s, best ${times[0]?.toFixed(2)} s, worst ${times.at(-1)?.toFixed(2)} s over ${times.length} runs`,
+    `warm cohort report through the API (${INSTRUMENT}, everyone treated; ${report.analysed} courses analysed): ` +
+      `median ${apiS.toFixed(2)} s (best ${Math.min(...api).toFixed(2)}, worst ${Math.max(...api).toFixed(2)}) over ${api.length} runs`,
   );
-
-  // Import rate: a long-format trial table (subject, visit, MADRS) through the real importer.
-  const rows = Number(args['import-rows']);
-  const visits = ['b0', 'w1', 'w2', 'w3', 'w4'];
-  const lines = ['subject\tvisit\tmadrs'];
-  for (let i = 0; lines.length <= rows; i++)
-    for (const v of visits) lines.push(`S${i}\t${v}\t${(i * 7 + v.length * 3) % 61}`);
-  const content = lines.slice(0, rows + 1).join('\n');
-  const mapping = {
-    study: 'bench-import',
-    subject: { column: 'subject' },
-    timePoint: {
-      column: 'visit',
-      values: Object.fromEntries(
-        visits.map((v, i) => [v, { label: v, day: i * 7, ...(i === 0 ? { baseline: true } : {}) }]),
-      ),
-    },
-    scores: [{ column: 'madrs', instrument: 'madrs' }],
-  };
-  t = process.hrtime.bigint();
-  const first = await importTable(deps, ctx, {
-    fileName: 'bench.tsv',
-    content,
-    mapping,
-    dryRun: false,
-    onConflict: 'error',
-  });
-  const importSeconds = seconds(t);
-  t = process.hrtime.bigint();
-  const again = await importTable(deps, ctx, {
-    fileName: 'bench.tsv',
-    content,
-    mapping,
-    dryRun: false,
-    onConflict: 'error',
-  });
-  const againSeconds = seconds(t);
   console.log(
-    `import table: ${first.scores.created} scores in ${importSeconds.toFixed(2)} s ` +
-      `(${Math.round(first.scores.created / importSeconds)} rows/s); ` +
-      `re-import of the same file (${again.scores.unchanged} unchanged) in ${againSeconds.toFixed(2)} s`,
+    `plain SQL, the same figures (${referenceRows} result rows): median ${plainS.toFixed(2)} s ` +
+      `(best ${Math.min(...plain).toFixed(2)}, worst ${Math.max(...plain).toFixed(2)})`,
+  );
+  console.log(
+    `response: ${((last?.jsonBytes ?? 0) / 1024).toFixed(0)} KiB of JSON, ` +
+      `${((last?.wireBytes ?? 0) / 1024).toFixed(0)} KiB on the wire (${last?.encoding})`,
+  );
+  const ratio = apiS / plainS;
+  const met = apiS <= 2 && ratio <= 2 && (last?.jsonBytes ?? Infinity) <= 1024 * 1024;
+  console.log(
+    `goal: warm cohort report via the API, ${args.dialect}, ${patients} patients | ${apiS.toFixed(2)} s, ` +
+      `${((last?.jsonBytes ?? 0) / 1024).toFixed(0)} KiB | plain SQL ${plainS.toFixed(2)} s | ` +
+      `${ratio.toFixed(2)}× | goal ≤ 2 s, ≤ 2×, ≤ 1 MB | ${met ? 'met' : 'NOT met'}`,
   );
 } finally {
+  await app.close();
   await deps.jobs.close();
   await database.close();
-  if (args.dialect === 'postgres') {
+  if (postgres) {
     const c = new pg.Client({ connectionString: pgBase });
     await c.connect();
     await c.query(`drop schema ${schema} cascade`);

@@ -2,12 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
+  CompiledQuery,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
   sql,
+  type DatabaseConnection,
+  type Driver,
   type MigrationResultSet,
+  type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
@@ -36,6 +41,30 @@ export interface DatabaseOptions {
   readonly pgPoolSize?: number;
   /** A connection that only reads (report workers): SQLite refuses writes on it. */
   readonly readOnly?: boolean;
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: the write lock is taken (waiting up to the
+ * busy timeout) before the first read. A deferred transaction that reads and then
+ * writes fails at once with SQLITE_BUSY_SNAPSHOT when another connection (the CLI
+ * importing in another process, say) committed in between, which the busy timeout
+ * cannot help.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 export function sqlitePathFor(dataDir: string): string {
@@ -73,7 +102,11 @@ export function openDatabase(options: DatabaseOptions): Database {
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
   if (options.readOnly) handle.pragma('query_only = ON');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<DB>({
+    dialect: options.readOnly
+      ? new SqliteDialect({ database: handle })
+      : new ImmediateSqliteDialect({ database: handle }),
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -85,13 +118,20 @@ export function openDatabase(options: DatabaseOptions): Database {
 }
 
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  // Kysely looks for its migration tables in every schema unless told which: with
+  // several schemas in one database (tests, shared servers) it could find another
+  // schema's and skip creating its own. On PostgreSQL name ours: the schema the
+  // connection works in (set by pgSchema or by the URL's search_path; public by default).
+  const schema =
+    database.dialect === 'postgres'
+      ? (database.options.pgSchema ??
+        (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db))
+          .rows[0]?.schema)
+      : undefined;
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
-    // Kysely looks for its migration tables in every schema unless told which: with
-    // several schemas in one database (tests, shared servers) it could find another
-    // schema's and skip creating its own.
-    ...(database.options.pgSchema ? { migrationTableSchema: database.options.pgSchema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error)
