@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,7 +9,9 @@ import { v4 as uuidv4 } from 'uuid';
 import { Problem } from '../contracts/common.contract.js';
 import type { Deps as BaseDeps } from '../services/deps.js';
 import { OutcomeRefresher } from '../services/outcomes/outcome-refresher.js';
+import { registerCompression } from './http/compression.js';
 import { errorHandler, problem, sendProblem } from './http/errors.js';
+import { findWebApp, registerWebApp, sendWebPage, webFallback } from './http/web-app.js';
 import { registerAccessControl } from './plugins/access.js';
 import { validatorCompiler } from './plugins/validation.js';
 import { assessmentRoutes } from './routes/assessments.routes.js';
@@ -62,6 +62,8 @@ export async function buildApp(
     reply.header('x-request-id', request.id);
   });
 
+  // Before any route, so every route gets its compression rule (ADR 0016).
+  await registerCompression(app);
   await app.register(cookie);
   registerAccessControl(app, deps);
   app.addSchema(Problem);
@@ -101,30 +103,27 @@ export async function buildApp(
   await app.register(importRoutes, { deps, prefix: API_PREFIX });
   await app.register(siteRoutes, { deps, prefix: API_PREFIX });
 
-  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
-  const hasWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
-  if (hasWeb) {
-    await app.register(fastifyStatic, {
-      root: webRoot,
-      prefix: '/',
-      wildcard: false,
-      index: ['index.html'],
-    });
-  }
+  const webRoot = findWebApp(options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
+  if (webRoot !== null) await registerWebApp(app, webRoot);
 
   app.addHook('onReady', () => refresher.start(deps));
   app.addHook('onClose', () => refresher.stop());
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (path.startsWith('/api/') || request.method !== 'GET') {
+    const isPageRequest =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !path.startsWith('/api/') &&
+      !path.startsWith('/fhir/');
+    const page = isPageRequest ? webFallback(path) : null;
+    if (page === null || page === 'missing-file') {
       return sendProblem(
         reply,
         problem(request, 404, 'http.not_found', `No route ${request.method} ${path}.`),
       );
     }
-    // Client-side routes of the single-page app all load the same shell.
-    if (hasWeb) return reply.type('text/html').sendFile('index.html');
+    // Client-side routes of the single-page app load its page; /r/<token> the patient's page.
+    if (webRoot !== null) return sendWebPage(reply, page);
     return reply
       .code(503)
       .type('text/plain')

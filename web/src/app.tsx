@@ -1,4 +1,4 @@
-import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Route, Routes } from 'react-router-dom';
 import { Layout } from './components/layout.js';
 import { AccountPage } from './features/account/account-page.js';
 import { AuditPage } from './features/audit/audit-page.js';
@@ -9,7 +9,6 @@ import { SignInPage } from './features/auth/sign-in-page.js';
 import { PatientCreatePage } from './features/patients/patient-create-page.js';
 import { PatientListPage } from './features/patients/patient-list-page.js';
 import { PatientPage } from './features/patients/patient-page.js';
-import { SelfReportPage } from './features/self-report/self-report-page.js';
 import { ChairsidePage } from './features/sessions/chairside-page.js';
 import { CohortPage } from './features/research/cohort-page.js';
 import { ImportPage } from './features/research/import-page.js';
@@ -18,16 +17,9 @@ import { ProtocolsPage } from './features/sessions/protocols-page.js';
 import { SettingsPage } from './features/settings/settings-page.js';
 import { UsersPage } from './features/users/users-page.js';
 
+// The patient's self-report link (/r/<token>) is not part of this app: it is its own page and
+// bundle (web/self-report.html, web/src/main-self-report.tsx), served by the server. ADR 0016.
 export function App() {
-  const location = useLocation();
-  // The patient's self-report link needs no account and shows nothing else.
-  if (location.pathname.startsWith('/r/')) {
-    return (
-      <Routes>
-        <Route path="/r/:token" element={<SelfReportPage />} />
-      </Routes>
-    );
-  }
   return (
     <SessionProvider>
       <StaffApp />

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useParams } from 'react-router-dom';
 import type {
   InstrumentDto,
   SelfReportFormDto,
@@ -12,9 +11,12 @@ type Step =
   | { instrument: InstrumentDto; kind: 'item'; itemId: string }
   | { instrument: InstrumentDto; kind: 'pair'; pair: readonly [string, string]; topic: string };
 
-/** The patient's own page: no account, one link, one submission. Nothing here names the patient. */
-export function SelfReportPage() {
-  const { token = '' } = useParams();
+/**
+ * The patient's own page: no account, one link, one submission. Nothing here names the patient.
+ * It is its own bundle (web/src/main-self-report.tsx), so it takes the token as a prop, not
+ * from a router.
+ */
+export function SelfReportPage({ token }: { token: string }) {
   const [form, setForm] = useState<SelfReportFormDto | null>(null);
   const [fatal, setFatal] = useState<string | null>(null);
   const [answers, setAnswers] = useState<Record<string, Answers>>({});
