@@ -85,13 +85,20 @@ export function openDatabase(options: DatabaseOptions): Database {
 }
 
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  // Kysely looks for its migration tables in every schema unless told which: with
+  // several schemas in one database (tests, shared servers) it could find another
+  // schema's and skip creating its own. A schema chosen by the connection string's
+  // search_path (the CLI and server) is the connection's current schema.
+  const schema =
+    database.options.pgSchema ??
+    (database.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db))
+          .rows[0]?.schema
+      : undefined);
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
-    // Kysely looks for its migration tables in every schema unless told which: with
-    // several schemas in one database (tests, shared servers) it could find another
-    // schema's and skip creating its own.
-    ...(database.options.pgSchema ? { migrationTableSchema: database.options.pgSchema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error)

@@ -75,6 +75,32 @@ describe.each(dialects())('ketatrack CLI on %s', (dialect) => {
   });
 });
 
+describe.runIf(dialects().includes('postgres'))(
+  'ketatrack CLI on a shared PostgreSQL database',
+  () => {
+    it('migrates the schema its DATABASE_URL names while another schema already holds migrations', async () => {
+      const other = await createPgSchema(inject('pgUrl')!);
+      const own = await createPgSchema(inject('pgUrl')!);
+      try {
+        const first = runCli(['migrate'], {
+          KETATRACK_DATA_DIR: tempDir(),
+          DATABASE_URL: other.url,
+        });
+        expect(first.status, first.stderr).toBe(0);
+        const second = runCli(['migrate'], {
+          KETATRACK_DATA_DIR: tempDir(),
+          DATABASE_URL: own.url,
+        });
+        expect(second.status, second.stderr).toBe(0);
+        expect(second.stdout).toContain('applied: 202611271400_create-core');
+      } finally {
+        await other.drop();
+        await own.drop();
+      }
+    });
+  },
+);
+
 describe('ketatrack CLI (SQLite only)', () => {
   it('backs up the SQLite database online to a file that opens and holds the data', () => {
     const dataDir = tempDir();
