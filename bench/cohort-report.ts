@@ -17,11 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
-import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
+import { openSqlite } from '../src/db/sqlite-driver.js';
 import { buildApp } from '../src/server/app.js';
 import { createDeps } from '../src/services/create-deps.js';
 import { generateCohort } from '../src/services/demo/bulk-cohort.js';
@@ -116,7 +116,7 @@ async function plainSqlReference(): Promise<number> {
     for (const q of PLAIN_SQL) rows += (await c.query(q)).rows.length;
     await c.end();
   } else {
-    const h = new BetterSqlite3(sqlitePath, { readonly: true });
+    const h = openSqlite(sqlitePath, { readonly: true });
     for (const q of PLAIN_SQL) rows += h.prepare(q).all().length;
     h.close();
   }

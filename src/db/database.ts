@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
@@ -17,6 +16,7 @@ import {
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { DB } from './schema.js';
+import { openSqlite, type SqliteHandle } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,7 +26,7 @@ export interface Database {
   /** Where the data lives, for messages: a file path or the PostgreSQL host/database. */
   readonly location: string;
   /** The raw SQLite handle (online backup), when the dialect is SQLite. */
-  readonly sqlite: BetterSqlite3.Database | undefined;
+  readonly sqlite: SqliteHandle | undefined;
   /** How it was opened, so a worker thread can open its own connection to the same data. */
   readonly options: DatabaseOptions;
   close(): Promise<void>;
@@ -94,7 +94,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   const path = options.sqlitePath ?? ':memory:';
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const handle = new BetterSqlite3(path);
+  const handle = openSqlite(path);
   // WAL for concurrent readers; synchronous=FULL so an acknowledged commit
   // survives power loss, not only a process crash (docs/adr/0004-dialects.md).
   handle.pragma('journal_mode = WAL');

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The installed command: it runs dist/, which global-setup-build builds from the sources first. */
 export const BIN = join(ROOT, 'bin/ketatrack.js');
 
 export interface CliResult {

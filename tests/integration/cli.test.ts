@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { openSqlite } from '../../src/db/sqlite-driver.js';
 import { runCli } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/pg-schema.js';
 import { dialects, tempDir } from '../helpers/test-deps.js';
@@ -61,7 +61,7 @@ describe.each(dialects())('ketatrack CLI on %s', (dialect) => {
         );
         await client.end();
       } else {
-        const db = new BetterSqlite3(join(dataDir, 'ketatrack.sqlite'));
+        const db = openSqlite(join(dataDir, 'ketatrack.sqlite'));
         db.exec('drop trigger audit_events_no_update');
         db.prepare("update audit_events set actor_email = 'mallory@evil.test' where seq = 2").run();
         db.close();
@@ -75,6 +75,32 @@ describe.each(dialects())('ketatrack CLI on %s', (dialect) => {
   });
 });
 
+describe.runIf(dialects().includes('postgres'))(
+  'ketatrack CLI on a shared PostgreSQL database',
+  () => {
+    it('migrates the schema its DATABASE_URL names while another schema already holds migrations', async () => {
+      const other = await createPgSchema(inject('pgUrl')!);
+      const own = await createPgSchema(inject('pgUrl')!);
+      try {
+        const first = runCli(['migrate'], {
+          KETATRACK_DATA_DIR: tempDir(),
+          DATABASE_URL: other.url,
+        });
+        expect(first.status, first.stderr).toBe(0);
+        const second = runCli(['migrate'], {
+          KETATRACK_DATA_DIR: tempDir(),
+          DATABASE_URL: own.url,
+        });
+        expect(second.status, second.stderr).toBe(0);
+        expect(second.stdout).toContain('applied: 202611271400_create-core');
+      } finally {
+        await other.drop();
+        await own.drop();
+      }
+    });
+  },
+);
+
 describe('ketatrack CLI (SQLite only)', () => {
   it('backs up the SQLite database online to a file that opens and holds the data', () => {
     const dataDir = tempDir();
@@ -87,7 +113,7 @@ describe('ketatrack CLI (SQLite only)', () => {
     const target = join(tempDir(), 'backup.sqlite');
     const res = runCli(['backup', target], env);
     expect(res.status, res.stderr).toBe(0);
-    const copy = new BetterSqlite3(target, { readonly: true });
+    const copy = openSqlite(target, { readonly: true });
     expect(copy.prepare('select email from users').all()).toEqual([{ email: 'a@clinic.test' }]);
     copy.close();
   });
@@ -99,7 +125,7 @@ describe('ketatrack CLI (SQLite only)', () => {
       {},
     );
     expect(res.status, res.stderr).toBe(0);
-    const db = new BetterSqlite3(join(dir, 'ketatrack.sqlite'), { readonly: true });
+    const db = openSqlite(join(dir, 'ketatrack.sqlite'), { readonly: true });
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
     expect(count('select count(*) as n from patients')).toBe(300);
     expect(count("select count(*) as n from patients where mrn not like 'SYN-%'")).toBe(0);
@@ -131,7 +157,7 @@ describe('ketatrack CLI (SQLite only)', () => {
         new RegExp(`${role}\\s+${role}@demo\\.ketatrack\\.invalid\\s+\\S{12,}`),
       );
     }
-    const db = new BetterSqlite3(join(dir, 'ketatrack.sqlite'), { readonly: true });
+    const db = openSqlite(join(dir, 'ketatrack.sqlite'), { readonly: true });
     const patients = db.prepare('select mrn, notes from patients').all() as {
       mrn: string;
       notes: string;

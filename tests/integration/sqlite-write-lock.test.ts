@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.js';
+import { openSqlite, type SqliteHandle } from '../../src/db/sqlite-driver.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 // Another process (the CLI importing, a backup tool) may write the same SQLite file
@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/test-deps.js';
 // write lock when they begin, so that interleaving cannot happen.
 describe('SQLite transactions and other writers', () => {
   let database: Database | undefined;
-  let other: BetterSqlite3.Database | undefined;
+  let other: SqliteHandle | undefined;
   afterEach(async () => {
     other?.close();
     await database?.close();
@@ -21,7 +21,7 @@ describe('SQLite transactions and other writers', () => {
     const path = join(tempDir(), 'lock.sqlite');
     database = openDatabase({ sqlitePath: path });
     await migrateToLatest(database);
-    other = new BetterSqlite3(path);
+    other = openSqlite(path);
     other.pragma('busy_timeout = 0');
     const otherWrite = () =>
       other
