@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DB } from '../schema.js';
 import type {
+  ImportBatchState,
   ImportBatchTable,
   ImportedScoreTable,
   StudySubjectTable,
@@ -20,12 +21,34 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/**
+ * Ids of imports still being written (ADR 0018): their rows exist but no reader
+ * may see them. As a subquery, evaluated once per statement (normally empty).
+ */
+export function pendingBatchIds(db: Kysely<DB>) {
+  return db.selectFrom('import_batches').select('import_batches.id').where('state', '=', 'pending');
+}
+
 export function findStudy(db: Kysely<DB>, name: string): Promise<StudyRow | undefined> {
   return db.selectFrom('studies').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+/** Studies with at least one finished import (a study created by an import still being written is not listed). */
 export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
-  return db.selectFrom('studies').selectAll().orderBy('name').execute();
+  return db
+    .selectFrom('studies')
+    .selectAll()
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('import_batches')
+          .select('import_batches.id')
+          .whereRef('import_batches.study', '=', 'studies.name')
+          .where('import_batches.state', '=', 'committed'),
+      ),
+    )
+    .orderBy('name')
+    .execute();
 }
 
 export async function insertStudy(db: Kysely<DB>, row: Insertable<StudyTable>): Promise<void> {
@@ -45,18 +68,17 @@ export async function subjectsOf(
   study: string,
   externalIds?: readonly string[],
 ): Promise<StudySubjectRow[]> {
-  if (!externalIds)
-    return db.selectFrom('study_subjects').selectAll().where('study', '=', study).execute();
+  const visible = db
+    .selectFrom('study_subjects')
+    .selectAll()
+    .where('study', '=', study)
+    .where((eb) =>
+      eb.or([eb('batch_id', 'is', null), eb('batch_id', 'not in', pendingBatchIds(db))]),
+    );
+  if (!externalIds) return visible.execute();
   const out: StudySubjectRow[] = [];
   for (const part of chunks(externalIds))
-    out.push(
-      ...(await db
-        .selectFrom('study_subjects')
-        .selectAll()
-        .where('study', '=', study)
-        .where('external_id', 'in', part)
-        .execute()),
-    );
+    out.push(...(await visible.where('external_id', 'in', part).execute()));
   return out;
 }
 
@@ -86,6 +108,7 @@ export async function scoresOfSubjects(
         .selectFrom('imported_scores')
         .selectAll()
         .where('subject_id', 'in', part)
+        .where('batch_id', 'not in', pendingBatchIds(db))
         .execute()),
     );
   return out;
@@ -151,6 +174,87 @@ export function datedImportedScoresOfPatient(
     ])
     .where('study_subjects.patient_id', '=', patientId)
     .where('imported_scores.administered_at', 'is not', null)
+    .where('imported_scores.batch_id', 'not in', pendingBatchIds(db))
     .orderBy('imported_scores.administered_at')
+    .execute();
+}
+
+/** Imports of a study still being written (at most one, by a partial unique index). */
+export function pendingBatchesOf(
+  db: Kysely<DB>,
+  study: string,
+): Promise<{ id: string; imported_at: string }[]> {
+  return db
+    .selectFrom('import_batches')
+    .select(['id', 'imported_at'])
+    .where('study', '=', study)
+    .where('state', '=', 'pending')
+    .execute();
+}
+
+/** A pending batch's writer is alive: it stamps the batch with each chunk it writes. */
+export async function touchBatch(db: Kysely<DB>, id: string, at: string): Promise<void> {
+  await db.updateTable('import_batches').set({ imported_at: at }).where('id', '=', id).execute();
+}
+
+/** Makes every row written under the batch visible at once. */
+export async function setBatchState(
+  db: Kysely<DB>,
+  id: string,
+  change: { state: ImportBatchState; summary: string; imported_at: string },
+): Promise<void> {
+  await db.updateTable('import_batches').set(change).where('id', '=', id).execute();
+}
+
+/** Ids of a study's subjects after `afterId`, in id order: a cursor for work in slices. */
+export async function subjectIdsAfter(
+  db: Kysely<DB>,
+  study: string,
+  afterId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('study_subjects')
+    .select('id')
+    .where('study', '=', study)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Removes the scores a batch wrote for these subjects (found through the occasion index). */
+export async function deleteBatchScores(
+  db: Kysely<DB>,
+  batchId: string,
+  subjectIds: readonly string[],
+): Promise<void> {
+  if (subjectIds.length === 0) return;
+  await db
+    .deleteFrom('imported_scores')
+    .where('subject_id', 'in', subjectIds)
+    .where('batch_id', '=', batchId)
+    .execute();
+}
+
+/** Removes the subjects a batch created and then the batch itself (its scores must be gone). */
+export async function deleteBatch(db: Kysely<DB>, batchId: string): Promise<void> {
+  await db.deleteFrom('study_subjects').where('batch_id', '=', batchId).execute();
+  await db.deleteFrom('import_batches').where('id', '=', batchId).execute();
+}
+
+/** Removes a study that no import refers to any more (one created by an import that failed). */
+export async function deleteStudyWithoutBatches(db: Kysely<DB>, name: string): Promise<void> {
+  await db
+    .deleteFrom('studies')
+    .where('name', '=', name)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('import_batches').select('import_batches.id').where('study', '=', name),
+        ),
+      ),
+    )
     .execute();
 }
