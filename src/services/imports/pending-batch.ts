@@ -168,6 +168,8 @@ export async function beginBatch(
                 source_row: row,
               }),
             ),
+            // Same connection as trx (SQLite has one), so inside this transaction.
+            deps.database.sqlite,
           );
           await touchBatch(trx, id, deps.clock.now().toISOString());
         }),
