@@ -2,9 +2,11 @@
  * Table import (issue 10, ADR 0018), two measurements with their references in the same run:
  *
  * 1. `ketatrack import table` of a long-format trial table, the whole command as a
- *    user runs it (a child process: start, read, check, write, exit), against a raw
- *    better-sqlite3 insert of the same subjects and scores (prepared statements, one
- *    transaction, same pragmas) into a fresh database. Alternated, medians.
+ *    user runs it (a child process: start, read, check, write, exit), against a bare
+ *    script doing the raw better-sqlite3 insert of the same rows (also a whole
+ *    process: read the CSV, UUIDv7 ids, prepared statements in one transaction, same
+ *    pragmas; bench/import-raw-insert.js), each into a fresh migrated database.
+ *    Alternated, medians.
  * 2. A dry run of a ~19.6 MB, 1.1M-row CSV through the API of a server in its own
  *    process, while /healthz is polled every 50 ms: the server's RSS before, at its
  *    peak and after, and the health checks' latency during the upload and check.
@@ -16,12 +18,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../src/config/load-config.js';
 import { migrateToLatest, openDatabase, sqlitePathFor } from '../src/db/database.js';
 import { createDeps } from '../src/services/create-deps.js';
 import { cliContext, systemClock } from '../src/services/deps.js';
-import { newId } from '../src/services/ids.js';
 import { createUser } from '../src/services/users/manage-users.js';
 import { BIN, freePort, killHard, ROOT } from '../tests/helpers/cli.js';
 
@@ -80,45 +80,17 @@ const pct = (xs: number[], p: number) =>
 const tablePath = join(work, 'trial.csv');
 const { subjects } = writeTable(tablePath, ROWS);
 
+/** The reference: a bare plain-JavaScript script inserting the same rows (bench/import-raw-insert.js). */
 async function rawInsert(): Promise<number> {
   const dir = await freshDataDir();
-  const handle = new BetterSqlite3(sqlitePathFor(dir));
-  handle.pragma('journal_mode = WAL');
-  handle.pragma('synchronous = FULL');
-  handle.pragma('foreign_keys = ON');
-  const now = new Date().toISOString();
-  const batchId = newId();
-  const subjectIds = Array.from({ length: subjects }, () => newId());
-  const scores = Array.from({ length: ROWS }, (_, r) => {
-    const i = Math.floor(r / VISITS.length);
-    const v = VISITS[r % VISITS.length] ?? 'b0';
-    return [newId(), subjectIds[i], (i * 7 + v.length * 3) % 61, v, (r % VISITS.length) * 7, r + 2];
-  });
   const t = performance.now();
-  const study = handle.prepare(
-    'insert into studies (name, baseline_time_point, created_by, created_at) values (?, ?, null, ?)',
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bench/import-raw-insert.js'), sqlitePathFor(dir), tablePath],
+    { cwd: ROOT, encoding: 'utf8' },
   );
-  const batch = handle.prepare(
-    `insert into import_batches (id, study, file_name, file_sha256, mapping, rows_read, summary,
-       imported_by, imported_at, state) values (?, ?, 'trial.csv', '', '{}', ?, '{}', null, ?, 'committed')`,
-  );
-  const subject = handle.prepare(
-    `insert into study_subjects (id, study, external_id, patient_id, attributes, created_at, batch_id)
-       values (?, 'bench-import', ?, null, '{}', ?, ?)`,
-  );
-  const score = handle.prepare(
-    `insert into imported_scores (id, subject_id, instrument, total, administered_at, time_point,
-       day, arm, occasion, batch_id, source_row) values (?, ?, 'madrs', ?, null, ?, ?, null, ?, ?, ?)`,
-  );
-  handle.transaction(() => {
-    study.run('bench-import', 'b0', now);
-    batch.run(batchId, 'bench-import', ROWS, now);
-    subjectIds.forEach((id, i) => subject.run(id, `sub-${i}`, now, batchId));
-    for (const [id, subjectId, total, v, day, row] of scores)
-      score.run(id, subjectId, total, v, day, `${String(v)}||`, batchId, row);
-  })();
   const seconds = (performance.now() - t) / 1000;
-  handle.close();
+  if (r.status !== 0 || Number(r.stdout) !== ROWS) throw new Error(`raw insert: ${r.stderr}`);
   return seconds;
 }
 
@@ -155,7 +127,7 @@ const rawRate = ROWS / median(raw);
 const commandRate = ROWS / median(command);
 console.log(
   `ketatrack import table, ${ROWS} rows (${subjects} subjects), whole command: median ${median(command).toFixed(2)} s = ${Math.round(commandRate)} rows/s\n` +
-    `raw better-sqlite3 insert of the same rows: median ${median(raw).toFixed(2)} s = ${Math.round(rawRate)} rows/s\n` +
+    `raw better-sqlite3 insert of the same rows (bare script, whole process): median ${median(raw).toFixed(2)} s = ${Math.round(rawRate)} rows/s\n` +
     `ratio ${((100 * commandRate) / rawRate).toFixed(1)}% (goal ≥ 50%)`,
 );
 
