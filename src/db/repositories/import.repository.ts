@@ -122,10 +122,46 @@ export async function insertBatch(
   await db.insertInto('import_batches').values(row).execute();
 }
 
+type SqliteHandle = NonNullable<Database['sqlite']>;
+const prepareScoreInsert = (sqlite: SqliteHandle) =>
+  sqlite.prepare<unknown[]>(
+    `insert into imported_scores (id, subject_id, instrument, total, administered_at,
+       time_point, day, arm, occasion, batch_id, source_row)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+const scoreInserts = new WeakMap<SqliteHandle, ReturnType<typeof prepareScoreInsert>>();
+
+const prepareSubjectInsert = (sqlite: SqliteHandle) =>
+  sqlite.prepare<unknown[]>(
+    `insert into study_subjects (id, study, external_id, patient_id, attributes, created_at, batch_id)
+     values (?, ?, ?, ?, ?, ?, ?)`,
+  );
+const subjectInserts = new WeakMap<SqliteHandle, ReturnType<typeof prepareSubjectInsert>>();
+
+/** Inserts subjects; on SQLite, given the connection's own handle, by one prepared statement (see insertImportedScores). */
 export async function insertSubjects(
   db: Kysely<DB>,
   rows: readonly Insertable<StudySubjectTable>[],
+  sqlite?: SqliteHandle,
 ): Promise<void> {
+  if (sqlite) {
+    let insert = subjectInserts.get(sqlite);
+    if (!insert) {
+      insert = prepareSubjectInsert(sqlite);
+      subjectInserts.set(sqlite, insert);
+    }
+    for (const r of rows)
+      insert.run(
+        r.id,
+        r.study,
+        r.external_id,
+        r.patient_id ?? null,
+        r.attributes,
+        r.created_at,
+        r.batch_id ?? null,
+      );
+    return;
+  }
   for (const part of chunks(rows)) await db.insertInto('study_subjects').values(part).execute();
 }
 
@@ -136,15 +172,6 @@ export async function updateSubjectAttributes(
 ): Promise<void> {
   await db.updateTable('study_subjects').set({ attributes }).where('id', '=', id).execute();
 }
-
-type SqliteHandle = NonNullable<Database['sqlite']>;
-const prepareScoreInsert = (sqlite: SqliteHandle) =>
-  sqlite.prepare<unknown[]>(
-    `insert into imported_scores (id, subject_id, instrument, total, administered_at,
-       time_point, day, arm, occasion, batch_id, source_row)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-const scoreInserts = new WeakMap<SqliteHandle, ReturnType<typeof prepareScoreInsert>>();
 
 /**
  * Inserts imported scores. On SQLite, when given the connection's own handle (the

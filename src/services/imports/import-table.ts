@@ -46,10 +46,12 @@ export interface ImportSummary {
 }
 
 /**
- * Scores per write transaction: about 25 ms of SQLite's single writer and of the
- * event loop each, so a chairside write waits at most that long (ADR 0018).
+ * Scores per write transaction. On SQLite they go in through one prepared statement
+ * (about 200k rows/s on the 2-core VM), so a chunk holds the single writer and the
+ * event loop for some 25–40 ms with its commit; fewer, larger commits keep the
+ * import's fsyncs from dominating its time (ADR 0018).
  */
-export const WRITE_CHUNK_ROWS = 1000;
+export const WRITE_CHUNK_ROWS = 5000;
 
 const problemFields = (problems: readonly RowProblem[]) =>
   problems.map((p) => ({

@@ -133,6 +133,7 @@ export async function beginBatch(
               created_at: at,
               batch_id: id,
             })),
+            deps.database.sqlite,
           );
           await touchBatch(trx, id, at);
         }),
