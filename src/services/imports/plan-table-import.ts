@@ -96,6 +96,8 @@ export type PlanMessage =
 
 const MAX_PROBLEMS = 200;
 const PREVIEW_ROWS = 20;
+/** About 25 MB of mapped scores: beyond this, pass 2 reads the file again. */
+export const KEPT_SCORES = 100_000;
 
 class Problems {
   readonly list: RowProblem[] = [];
@@ -126,10 +128,17 @@ export async function planTableImport(
   const first = await openTable(a.path, format);
   const checker = createRowMapper(first.header, m, MAX_PROBLEMS);
   const preview: MappedScore[] = [];
+  // A file of up to KEPT_SCORES scores is kept from this pass, so pass 2 need not read
+  // it again; a longer one is read again (memory stays bounded either way).
+  let kept: MappedScore[] | null = [];
   for await (const r of first.rows) {
     const scores = checker.add(r.cells, r.row);
     if (preview.length < PREVIEW_ROWS)
       preview.push(...scores.slice(0, PREVIEW_ROWS - preview.length));
+    if (kept && scores.length > 0) {
+      if (kept.length + scores.length > KEPT_SCORES) kept = null;
+      else for (const score of scores) kept.push(score);
+    }
   }
   const checked = checker.totals();
   const refused = (problems: RowProblem[], count: number, consultedRecords: boolean) =>
@@ -229,8 +238,6 @@ export async function planTableImport(
   if (a.write)
     for (const rows of slices(newSubjects, a.chunkRows)) await send({ type: 'subjects', rows });
   if (a.write || existing.size > 0) {
-    const second = await openTable(a.path, format);
-    const mapper = createRowMapper(second.header, m, 0);
     let slice: MappedScore[] = [];
     let examined = 0;
     const compare = async () => {
@@ -287,11 +294,21 @@ export async function planTableImport(
       if (inserts.length > 0 && problems.count === 0)
         await send({ type: 'scores', rows: inserts, examined });
     };
-    for await (const r of second.rows) {
-      slice.push(...mapper.add(r.cells, r.row));
-      if (slice.length >= a.chunkRows) await compare();
+    if (kept)
+      for (let i = 0; i < kept.length; i += a.chunkRows) {
+        slice = kept.slice(i, i + a.chunkRows);
+        await compare();
+      }
+    else {
+      const second = await openTable(a.path, format);
+      const mapper = createRowMapper(second.header, m, 0);
+      for await (const r of second.rows) {
+        slice.push(...mapper.add(r.cells, r.row));
+        if (slice.length >= a.chunkRows) await compare();
+      }
+      await compare();
     }
-    await compare();
+    kept = null;
   } else counts.created = checked.scoreCount;
   if (problems.count > 0) return refused(problems.list, problems.count, true);
 
