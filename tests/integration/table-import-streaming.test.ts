@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMapping } from '../../src/domain/imports/import-mapping.js';
 import { WorkerJobs } from '../../src/services/jobs/jobs.js';
@@ -60,6 +61,31 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
     (await api.as('researcher', { url: '/api/v1/studies' }))
       .json()
       .map((s: { name: string }) => s.name);
+
+  /** A trigger counting inserts into imported_scores (test instrumentation, per dialect). */
+  const countInsertsOfScores = async (d: typeof dialect) => {
+    const db = api.deps.database.db;
+    await sql`create table test_score_inserts (n integer not null)`.execute(db);
+    await sql`insert into test_score_inserts (n) values (0)`.execute(db);
+    if (d === 'sqlite')
+      await sql`create trigger test_count_scores after insert on imported_scores
+        begin update test_score_inserts set n = n + 1; end`.execute(db);
+    else {
+      await sql`create function test_count_scores() returns trigger language plpgsql as $$
+        begin update test_score_inserts set n = n + 1; return null; end $$`.execute(db);
+      await sql`create trigger test_count_scores after insert on imported_scores
+        for each row execute function test_count_scores()`.execute(db);
+    }
+  };
+  const stopCountingInserts = async (d: typeof dialect) => {
+    const db = api.deps.database.db;
+    if (d === 'sqlite') await sql`drop trigger test_count_scores`.execute(db);
+    else {
+      await sql`drop trigger test_count_scores on imported_scores`.execute(db);
+      await sql`drop function test_count_scores()`.execute(db);
+    }
+    await sql`drop table test_score_inserts`.execute(db);
+  };
 
   beforeAll(async () => {
     api = await startTestApi(dialect, { KETATRACK_IMPORT_MAX_BYTES: String(LIMIT_BYTES) });
@@ -227,6 +253,8 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
       subjects: await count('study_subjects'),
       batches: await count('import_batches'),
     };
+    // Count every score row inserted, to see that rows really were written and then removed.
+    await countInsertsOfScores(dialect);
     // … and this file's last row says 11: found after 5,000 new scores went out in chunks.
     const res = await importAs('researcher', {
       fileName: 'second.tsv',
@@ -234,6 +262,11 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
       mapping: trialMapping(study),
       dryRun: false,
     });
+    const inserted = await sql<{ n: number }>`select n from test_score_inserts`.execute(
+      api.deps.database.db,
+    );
+    await stopCountingInserts(dialect);
+    expect(Number(inserted.rows[0]?.n)).toBe(5000);
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json().errors).toEqual([
       expect.objectContaining({
