@@ -1,6 +1,7 @@
 import { INSTRUMENTS } from '../scales/instruments.js';
 import type { InstrumentId } from '../scales/instrument.js';
 import { mappedColumns, type DateFormat, type ImportMapping } from './import-mapping.js';
+import { ScoreIdentities } from './score-identities.js';
 
 /**
  * Turns the rows of a parsed table into imported scores and subject
@@ -114,7 +115,7 @@ export function createRowMapper(
   const subjects = new Map<string, MappedSubject>();
   const subjectNumbers = new Map<string, number>();
   const occasionNumbers = new Map<string, number>();
-  const seen = new Map<number, number>();
+  const seen = new ScoreIdentities();
   let missingCells = 0;
   let problemCount = headerProblems.length;
   let scoreCount = 0;
