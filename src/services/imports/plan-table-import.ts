@@ -198,7 +198,8 @@ export async function planTableImport(
     }
     const had = existing.get(s.externalId);
     if (!had) {
-      const id = newId();
+      // A dry run never writes the subject: no id needed.
+      const id = a.write ? newId() : '';
       subjectIds.set(s.externalId, { id, patientId, stored: false });
       newSubjects.push({
         id,
