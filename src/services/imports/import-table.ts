@@ -164,7 +164,12 @@ export async function importTable(
       await yieldToLoop();
     }
   } catch (error) {
-    if (batch) await discardBatch(deps, ctx, batch);
+    if (batch)
+      // If even this fails, the batch stays pending (invisible) and the next import of
+      // the study removes it once it is stale; the original error is what the user sees.
+      await discardBatch(deps, ctx, batch).catch((e: unknown) =>
+        deps.log.error({ err: e }, 'could not remove the rows of a failed import'),
+      );
     throw error;
   } finally {
     await messages.return?.();

@@ -67,12 +67,18 @@ async function saveUpload(
       body.on('data', onData);
       body.once('error', fail);
       out.once('error', fail);
+      let ended = false;
       body.once('end', () => {
+        ended = true;
         if (settled) return;
         out.end(() => {
           settled = true;
           resolve();
         });
+      });
+      // A client that goes away mid-upload: no 'end' follows.
+      body.once('close', () => {
+        if (!ended) fail(new Error('the upload was interrupted'));
       });
     });
   } catch (error) {
