@@ -27,4 +27,6 @@ export interface Config {
   };
   /** Worker threads for reports, datasets and background recomputation. */
   readonly workers: number;
+  /** Largest table upload the API accepts, in bytes (KETATRACK_IMPORT_MAX_BYTES); larger files go through the CLI. */
+  readonly importMaxBytes: number;
 }

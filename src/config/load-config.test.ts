@@ -16,8 +16,14 @@ describe('loadConfig', () => {
       dataDir: d,
       databaseUrl: undefined,
       logLevel: 'info',
+      importMaxBytes: 64 * 1024 * 1024,
     });
     expect(Object.isFrozen(c)).toBe(true);
+    expect(loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_IMPORT_MAX_BYTES: '5000' })).toMatchObject(
+      {
+        importMaxBytes: 5000,
+      },
+    );
   });
 
   it('generates the secret key once, keeps it private in the data dir, and reuses it', () => {
@@ -39,11 +45,12 @@ describe('loadConfig', () => {
         DATABASE_URL: 'sqlite://x',
         KETATRACK_TRUST_PROXY: 'maybe',
         KETATRACK_SECRET_KEY: 'abc',
+        KETATRACK_IMPORT_MAX_BYTES: '12',
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toHaveLength(5);
+      expect((error as ConfigError).problems).toHaveLength(6);
     }
   });
 });

@@ -84,6 +84,10 @@ export function loadConfig(env: Env = process.env): Config {
   // Report workers: at least two, so one long report never queues another behind it.
   const workers = int('KETATRACK_WORKERS', Math.max(2, Math.min(4, cpus().length)), 1, 64);
 
+  // 64 MiB of CSV is about 3.5 million score rows; an upload is streamed to disk and
+  // checked in bounded memory, so the limit guards the disk and the time, not the heap.
+  const importMaxBytes = int('KETATRACK_IMPORT_MAX_BYTES', 64 * 1024 * 1024, 1024, 2 ** 40);
+
   const givenKey = env.KETATRACK_SECRET_KEY?.trim();
   if (givenKey !== undefined && givenKey !== '' && !/^[0-9a-fA-F]{64}$/.test(givenKey)) {
     problems.push('KETATRACK_SECRET_KEY must be 64 hexadecimal characters (32 bytes)');
@@ -108,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     session: Object.freeze({ ttlHours, idleMinutes }),
     signIn: Object.freeze({ maxFailures, lockoutMinutes, ratePerMinute }),
     workers,
+    importMaxBytes,
   });
 }
 

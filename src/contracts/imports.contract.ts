@@ -3,10 +3,19 @@ import { Nullable } from './common.contract.js';
 import { InstrumentIdSchema } from './instruments.contract.js';
 import { MeanCiSchema, PairedComparisonSchema, ProportionSchema } from './statistics.contract.js';
 
-/** 20 MB of CSV is about a million score rows; larger files go through the CLI. */
-export const IMPORT_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+/** The media types a table upload may be sent as (the file name's extension says CSV or TSV). */
+export const IMPORT_MEDIA_TYPES = [
+  'text/csv',
+  'text/tab-separated-values',
+  'text/plain',
+  'application/octet-stream',
+] as const;
 
-export const ImportBody = Type.Object(
+/**
+ * A table import: the file is the raw request body (streamed to disk, size limited
+ * by KETATRACK_IMPORT_MAX_BYTES), everything else is in the query string.
+ */
+export const ImportQuery = Type.Object(
   {
     fileName: Type.String({
       minLength: 5,
@@ -14,19 +23,18 @@ export const ImportBody = Type.Object(
       pattern: '\\.(csv|tsv|tab|txt|CSV|TSV)$',
       description: 'the uploaded file name; .csv is comma-separated, .tsv tab-separated',
     }),
-    content: Type.String({
-      maxLength: IMPORT_BODY_LIMIT_BYTES,
-      description: 'the file as UTF-8 text',
-    }),
-    mapping: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'the column mapping; every field is checked, see docs/import-mapping.md',
+    mapping: Type.String({
+      minLength: 2,
+      maxLength: 8000,
+      description:
+        'the column mapping as JSON text; every field is checked, see docs/import-mapping.md',
     }),
     dryRun: Type.Boolean({ description: 'true: report what would be created and write nothing' }),
     onConflict: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('update')])),
   },
   { additionalProperties: false },
 );
-export type ImportBody = Static<typeof ImportBody>;
+export type ImportQuery = Static<typeof ImportQuery>;
 
 const RowProblem = Type.Object({
   row: Type.Integer(),

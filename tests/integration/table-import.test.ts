@@ -5,6 +5,7 @@ import { ROOT, runCli } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/pg-schema.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects, tempDir } from '../helpers/test-deps.js';
+import { uploadRequest } from '../helpers/table-upload.js';
 
 // The real public dataset (OpenNeuro ds005917, CC0; the TSV files are copied
 // unchanged into the fixture folder, see PROVENANCE.md there) converted by its
@@ -124,8 +125,10 @@ describe.each(dialects())('table import through the API on %s', (dialect) => {
   const participants = readFileSync(join(DATA, 'participants.tsv'), 'utf8');
   const mapping = (file: string) =>
     JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const importAs = (role: 'researcher' | 'clinician' | 'nurse', payload: Record<string, unknown>) =>
-    api.as(role, { method: 'POST', url: '/api/v1/imports/table', payload });
+  const importAs = (
+    role: 'researcher' | 'clinician' | 'nurse',
+    payload: Parameters<typeof uploadRequest>[0],
+  ) => api.as(role, uploadRequest(payload));
   const scoreCount = async () =>
     Number(
       (

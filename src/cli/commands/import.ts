@@ -38,10 +38,10 @@ export function registerImportCommand(program: Command): void {
       }
       const fs = await import('node:fs/promises');
       const path = await import('node:path');
-      let content: string;
       let mapping: unknown;
       try {
-        content = await fs.readFile(file, 'utf8');
+        // The table itself is streamed by the import (any size); here only check it is there.
+        await fs.access(file, fs.constants.R_OK);
         mapping = JSON.parse(await fs.readFile(opts.mapping, 'utf8')) as unknown;
       } catch (error) {
         console.error(error instanceof Error ? error.message : String(error));
@@ -60,8 +60,8 @@ export function registerImportCommand(program: Command): void {
       const deps = await openCliDeps(loadConfig());
       try {
         const summary = await importTable(deps, cliContext(), {
+          path: path.resolve(file),
           fileName: path.basename(file),
-          content,
           mapping,
           dryRun: opts.dryRun === true,
           onConflict: opts.onConflict,

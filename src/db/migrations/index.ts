@@ -7,6 +7,7 @@ import * as createImports from './202611271800_create-imports.js';
 import * as outcomeReportColumns from './202611271900_outcome-report-columns.js';
 import * as createSites from './202611272000_create-sites.js';
 import * as outcomeFreshness from './202612021000_outcome-freshness.js';
+import * as stageImportBatches from './202612030800_stage-import-batches.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202611271900_outcome-report-columns': outcomeReportColumns,
   '202611272000_create-sites': createSites,
   '202612021000_outcome-freshness': outcomeFreshness,
+  '202612030800_stage-import-batches': stageImportBatches,
 };

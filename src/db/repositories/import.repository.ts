@@ -1,6 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database } from '../database.js';
 import type { DB } from '../schema.js';
 import type {
+  ImportBatchState,
   ImportBatchTable,
   ImportedScoreTable,
   StudySubjectTable,
@@ -20,12 +22,34 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/**
+ * Ids of imports still being written (ADR 0018): their rows exist but no reader
+ * may see them. As a subquery, evaluated once per statement (normally empty).
+ */
+export function pendingBatchIds(db: Kysely<DB>) {
+  return db.selectFrom('import_batches').select('import_batches.id').where('state', '=', 'pending');
+}
+
 export function findStudy(db: Kysely<DB>, name: string): Promise<StudyRow | undefined> {
   return db.selectFrom('studies').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+/** Studies with at least one finished import (a study created by an import still being written is not listed). */
 export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
-  return db.selectFrom('studies').selectAll().orderBy('name').execute();
+  return db
+    .selectFrom('studies')
+    .selectAll()
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('import_batches')
+          .select('import_batches.id')
+          .whereRef('import_batches.study', '=', 'studies.name')
+          .where('import_batches.state', '=', 'committed'),
+      ),
+    )
+    .orderBy('name')
+    .execute();
 }
 
 export async function insertStudy(db: Kysely<DB>, row: Insertable<StudyTable>): Promise<void> {
@@ -45,18 +69,17 @@ export async function subjectsOf(
   study: string,
   externalIds?: readonly string[],
 ): Promise<StudySubjectRow[]> {
-  if (!externalIds)
-    return db.selectFrom('study_subjects').selectAll().where('study', '=', study).execute();
+  const visible = db
+    .selectFrom('study_subjects')
+    .selectAll()
+    .where('study', '=', study)
+    .where((eb) =>
+      eb.or([eb('batch_id', 'is', null), eb('batch_id', 'not in', pendingBatchIds(db))]),
+    );
+  if (!externalIds) return visible.execute();
   const out: StudySubjectRow[] = [];
   for (const part of chunks(externalIds))
-    out.push(
-      ...(await db
-        .selectFrom('study_subjects')
-        .selectAll()
-        .where('study', '=', study)
-        .where('external_id', 'in', part)
-        .execute()),
-    );
+    out.push(...(await visible.where('external_id', 'in', part).execute()));
   return out;
 }
 
@@ -86,6 +109,7 @@ export async function scoresOfSubjects(
         .selectFrom('imported_scores')
         .selectAll()
         .where('subject_id', 'in', part)
+        .where('batch_id', 'not in', pendingBatchIds(db))
         .execute()),
     );
   return out;
@@ -98,10 +122,46 @@ export async function insertBatch(
   await db.insertInto('import_batches').values(row).execute();
 }
 
+type SqliteHandle = NonNullable<Database['sqlite']>;
+const prepareScoreInsert = (sqlite: SqliteHandle) =>
+  sqlite.prepare<unknown[]>(
+    `insert into imported_scores (id, subject_id, instrument, total, administered_at,
+       time_point, day, arm, occasion, batch_id, source_row)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+const scoreInserts = new WeakMap<SqliteHandle, ReturnType<typeof prepareScoreInsert>>();
+
+const prepareSubjectInsert = (sqlite: SqliteHandle) =>
+  sqlite.prepare<unknown[]>(
+    `insert into study_subjects (id, study, external_id, patient_id, attributes, created_at, batch_id)
+     values (?, ?, ?, ?, ?, ?, ?)`,
+  );
+const subjectInserts = new WeakMap<SqliteHandle, ReturnType<typeof prepareSubjectInsert>>();
+
+/** Inserts subjects; on SQLite, given the connection's own handle, by one prepared statement (see insertImportedScores). */
 export async function insertSubjects(
   db: Kysely<DB>,
   rows: readonly Insertable<StudySubjectTable>[],
+  sqlite?: SqliteHandle,
 ): Promise<void> {
+  if (sqlite) {
+    let insert = subjectInserts.get(sqlite);
+    if (!insert) {
+      insert = prepareSubjectInsert(sqlite);
+      subjectInserts.set(sqlite, insert);
+    }
+    for (const r of rows)
+      insert.run(
+        r.id,
+        r.study,
+        r.external_id,
+        r.patient_id ?? null,
+        r.attributes,
+        r.created_at,
+        r.batch_id ?? null,
+      );
+    return;
+  }
   for (const part of chunks(rows)) await db.insertInto('study_subjects').values(part).execute();
 }
 
@@ -113,18 +173,40 @@ export async function updateSubjectAttributes(
   await db.updateTable('study_subjects').set({ attributes }).where('id', '=', id).execute();
 }
 
-/** Inserts in chunks, calling back after each so a caller can show progress. */
+/**
+ * Inserts imported scores. On SQLite, when given the connection's own handle (the
+ * one `db` runs on, inside its transaction), one prepared statement is run per row:
+ * about three times faster than multi-row inserts built and prepared per chunk,
+ * which matters for a million-row import (ADR 0018). PostgreSQL: multi-row inserts.
+ */
 export async function insertImportedScores(
   db: Kysely<DB>,
   rows: readonly Insertable<ImportedScoreTable>[],
-  onChunk: (written: number) => void = () => undefined,
+  sqlite?: SqliteHandle,
 ): Promise<void> {
-  let written = 0;
-  for (const part of chunks(rows)) {
-    await db.insertInto('imported_scores').values(part).execute();
-    written += part.length;
-    onChunk(written);
+  if (sqlite) {
+    let insert = scoreInserts.get(sqlite);
+    if (!insert) {
+      insert = prepareScoreInsert(sqlite);
+      scoreInserts.set(sqlite, insert);
+    }
+    for (const r of rows)
+      insert.run(
+        r.id,
+        r.subject_id,
+        r.instrument,
+        r.total,
+        r.administered_at ?? null,
+        r.time_point ?? null,
+        r.day ?? null,
+        r.arm ?? null,
+        r.occasion,
+        r.batch_id,
+        r.source_row,
+      );
+    return;
   }
+  for (const part of chunks(rows)) await db.insertInto('imported_scores').values(part).execute();
 }
 
 export async function correctImportedScore(
@@ -151,6 +233,87 @@ export function datedImportedScoresOfPatient(
     ])
     .where('study_subjects.patient_id', '=', patientId)
     .where('imported_scores.administered_at', 'is not', null)
+    .where('imported_scores.batch_id', 'not in', pendingBatchIds(db))
     .orderBy('imported_scores.administered_at')
+    .execute();
+}
+
+/** Imports of a study still being written (at most one, by a partial unique index). */
+export function pendingBatchesOf(
+  db: Kysely<DB>,
+  study: string,
+): Promise<{ id: string; imported_at: string }[]> {
+  return db
+    .selectFrom('import_batches')
+    .select(['id', 'imported_at'])
+    .where('study', '=', study)
+    .where('state', '=', 'pending')
+    .execute();
+}
+
+/** A pending batch's writer is alive: it stamps the batch with each chunk it writes. */
+export async function touchBatch(db: Kysely<DB>, id: string, at: string): Promise<void> {
+  await db.updateTable('import_batches').set({ imported_at: at }).where('id', '=', id).execute();
+}
+
+/** Makes every row written under the batch visible at once. */
+export async function setBatchState(
+  db: Kysely<DB>,
+  id: string,
+  change: { state: ImportBatchState; summary: string; imported_at: string },
+): Promise<void> {
+  await db.updateTable('import_batches').set(change).where('id', '=', id).execute();
+}
+
+/** Ids of a study's subjects after `afterId`, in id order: a cursor for work in slices. */
+export async function subjectIdsAfter(
+  db: Kysely<DB>,
+  study: string,
+  afterId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('study_subjects')
+    .select('id')
+    .where('study', '=', study)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Removes the scores a batch wrote for these subjects (found through the occasion index). */
+export async function deleteBatchScores(
+  db: Kysely<DB>,
+  batchId: string,
+  subjectIds: readonly string[],
+): Promise<void> {
+  if (subjectIds.length === 0) return;
+  await db
+    .deleteFrom('imported_scores')
+    .where('subject_id', 'in', subjectIds)
+    .where('batch_id', '=', batchId)
+    .execute();
+}
+
+/** Removes the subjects a batch created and then the batch itself (its scores must be gone). */
+export async function deleteBatch(db: Kysely<DB>, batchId: string): Promise<void> {
+  await db.deleteFrom('study_subjects').where('batch_id', '=', batchId).execute();
+  await db.deleteFrom('import_batches').where('id', '=', batchId).execute();
+}
+
+/** Removes a study that no import refers to any more (one created by an import that failed). */
+export async function deleteStudyWithoutBatches(db: Kysely<DB>, name: string): Promise<void> {
+  await db
+    .deleteFrom('studies')
+    .where('name', '=', name)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('import_batches').select('import_batches.id').where('study', '=', name),
+        ),
+      ),
+    )
     .execute();
 }

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 export interface StudyTable {
   name: string;
   baseline_time_point: string | null;
@@ -16,8 +18,13 @@ export interface ImportBatchTable {
   /** JSON: counts created / unchanged / updated. */
   summary: string;
   imported_by: string | null;
+  /** When it became visible; while pending, when its writer last wrote a chunk. */
   imported_at: string;
+  /** 'pending' while its rows are being written (invisible to every reader), then 'committed'. */
+  state: ColumnType<ImportBatchState, ImportBatchState | undefined, ImportBatchState>;
 }
+
+export type ImportBatchState = 'pending' | 'committed';
 
 export interface StudySubjectTable {
   id: string;
@@ -26,6 +33,8 @@ export interface StudySubjectTable {
   patient_id: string | null;
   attributes: string;
   created_at: string;
+  /** The import that created the subject (invisible while that import is pending); null before ADR 0018. */
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ImportedScoreTable {

@@ -32,6 +32,8 @@ export type DomainErrorCode =
   | 'session.not_cleared'
   | 'session.dose_invalid'
   | 'import.invalid'
+  | 'import.busy'
+  | 'import.too_large'
   | 'site.name_taken';
 
 export interface FieldProblem {

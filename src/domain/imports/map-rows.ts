@@ -1,6 +1,7 @@
 import { INSTRUMENTS } from '../scales/instruments.js';
 import type { InstrumentId } from '../scales/instrument.js';
 import { mappedColumns, type DateFormat, type ImportMapping } from './import-mapping.js';
+import { ScoreIdentities } from './score-identities.js';
 
 /**
  * Turns the rows of a parsed table into imported scores and subject
@@ -71,30 +72,76 @@ export function checkHeader(header: readonly string[], m: ImportMapping): RowPro
     }));
 }
 
-export function mapRows(
+/** What a whole table comes to, without the scores themselves (those are handed out row by row). */
+export interface MappedTableTotals {
+  readonly subjects: readonly MappedSubject[];
+  readonly missingCells: number;
+  readonly problems: readonly RowProblem[];
+  readonly problemCount: number;
+  /** Scores handed out by `add` (rows without problems). */
+  readonly scoreCount: number;
+  /** Non-empty data rows seen. */
+  readonly rowsRead: number;
+}
+
+/**
+ * Maps a table row by row, so a file of any length can be checked while it is
+ * read (issue 10): only the subjects, the first problems and one number per
+ * score (to find repeats) are kept, never the rows or the scores.
+ */
+export interface RowMapper {
+  /** Problems with the header; when there are any, `add` maps nothing. */
+  readonly headerProblems: readonly RowProblem[];
+  /** The scores of one data row (row numbered as a spreadsheet shows it); empty when it has a problem or none. */
+  add(cells: readonly string[], row: number): readonly MappedScore[];
+  totals(): MappedTableTotals;
+}
+
+// Subjects and occasions are numbered as they appear, and a score's identity
+// (subject, instrument, occasion) is kept as one number: far smaller than a string
+// per score when a file has a million of them. Exact up to 2^29 subjects and
+// 2^24 instrument–occasion pairs (Number is exact to 2^53).
+const OCCASION_SLOTS = 2 ** 24;
+
+export function createRowMapper(
   header: readonly string[],
-  rows: readonly (readonly string[])[],
   m: ImportMapping,
   maxProblems = 200,
-): MappedTable {
-  const problems: RowProblem[] = checkHeader(header, m);
-  if (problems.length > 0)
-    return { scores: [], subjects: [], missingCells: 0, problems, problemCount: problems.length };
+): RowMapper {
+  const headerProblems = checkHeader(header, m);
+  const problems: RowProblem[] = [...headerProblems];
   const index = new Map(header.map((h, i) => [h, i]));
   const missing = new Set(m.missing);
-  const scores: MappedScore[] = [];
   const subjects = new Map<string, MappedSubject>();
-  const seen = new Map<string, number>();
+  const subjectNumbers = new Map<string, number>();
+  const occasionNumbers = new Map<string, number>();
+  const seen = new ScoreIdentities();
   let missingCells = 0;
-  let problemCount = 0;
+  let problemCount = headerProblems.length;
+  let scoreCount = 0;
+  let rowsRead = 0;
   const report = (row: number, column: string | null, message: string) => {
     problemCount += 1;
     if (problems.length < maxProblems) problems.push({ row, column, message });
   };
+  const numberOf = (map: Map<string, number>, key: string) => {
+    let n = map.get(key);
+    if (n === undefined) {
+      n = map.size;
+      map.set(key, n);
+    }
+    return n;
+  };
+  const identity = (subject: string, instrument: string, occasion: string) => {
+    const o = numberOf(occasionNumbers, `${instrument}\u0000${occasion}`);
+    if (o >= OCCASION_SLOTS) throw new RangeError('more instrument–occasion pairs than supported');
+    return numberOf(subjectNumbers, subject) * OCCASION_SLOTS + o;
+  };
 
-  rows.forEach((cells, i) => {
-    const row = i + 2;
-    if (cells.every((c) => c.trim() === '')) return;
+  const add = (cells: readonly string[], row: number): readonly MappedScore[] => {
+    if (cells.every((c) => c.trim() === '')) return [];
+    rowsRead += 1;
+    if (headerProblems.length > 0) return [];
     const before = problemCount;
     const cell = (column: string) => (cells[index.get(column) ?? -1] ?? '').trim();
     if (cells.length !== header.length)
@@ -174,7 +221,7 @@ export function mapRows(
         continue;
       }
       const occasion = `${timePoint ?? ''}|${administeredAt ?? ''}|${arm ?? ''}`;
-      const key = `${subject}\u0000${s.instrument}\u0000${occasion}`;
+      const key = identity(subject, s.instrument, occasion);
       const earlier = seen.get(key);
       if (earlier !== undefined) {
         report(
@@ -198,7 +245,7 @@ export function mapRows(
         occasion,
       });
     }
-    if (problemCount > before) return;
+    if (problemCount > before) return [];
     const known = subjects.get(subject);
     if (!known) subjects.set(subject, { externalId: subject, firstRow: row, attributes });
     else {
@@ -211,9 +258,44 @@ export function mapRows(
             `${name} "${v}" contradicts "${had}" given for ${subject} on row ${known.firstRow}`,
           );
       }
-      subjects.set(subject, { ...known, attributes: { ...attributes, ...known.attributes } });
+      // Only copy when this row names an attribute the subject did not have yet.
+      if (Object.keys(attributes).some((k) => known.attributes[k] === undefined))
+        subjects.set(subject, { ...known, attributes: { ...attributes, ...known.attributes } });
     }
-    scores.push(...rowScores);
-  });
-  return { scores, subjects: [...subjects.values()], missingCells, problems, problemCount };
+    scoreCount += rowScores.length;
+    return rowScores;
+  };
+
+  return {
+    headerProblems,
+    add,
+    totals: () => ({
+      subjects: [...subjects.values()],
+      missingCells,
+      problems: [...problems],
+      problemCount,
+      scoreCount,
+      rowsRead,
+    }),
+  };
+}
+
+/** A whole table in memory at once (small tables, tests); see createRowMapper for files. */
+export function mapRows(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  m: ImportMapping,
+  maxProblems = 200,
+): MappedTable {
+  const mapper = createRowMapper(header, m, maxProblems);
+  const scores: MappedScore[] = [];
+  rows.forEach((cells, i) => scores.push(...mapper.add(cells, i + 2)));
+  const t = mapper.totals();
+  return {
+    scores,
+    subjects: t.subjects,
+    missingCells: t.missingCells,
+    problems: t.problems,
+    problemCount: t.problemCount,
+  };
 }

@@ -37,6 +37,8 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'session.not_cleared': 409,
   'session.dose_invalid': 400,
   'import.invalid': 422,
+  'import.busy': 409,
+  'import.too_large': 413,
   'site.name_taken': 409,
 };
 

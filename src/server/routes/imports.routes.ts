@@ -1,41 +1,49 @@
+import { Readable } from 'node:stream';
 import {
-  IMPORT_BODY_LIMIT_BYTES,
-  ImportBody,
+  IMPORT_MEDIA_TYPES,
+  ImportQuery,
   ImportSummaryDto,
   StudyList,
   StudyQuery,
   StudyReportDto,
 } from '../../contracts/imports.contract.js';
 import { validationError } from '../../domain/errors/domain-error.js';
-import { importTable } from '../../services/imports/import-table.js';
+import { importUpload } from '../../services/imports/import-upload.js';
 import { listStudySummaries } from '../../services/imports/studies.js';
 import { studyReport } from '../../services/outcomes/study-report.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
 export const importRoutes: RoutePlugin = async (app, { deps }) => {
+  // A table arrives as the raw body and is streamed to disk, never buffered (ADR 0018);
+  // in this plugin no other body is accepted (415).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser([...IMPORT_MEDIA_TYPES], (_request, payload, done) =>
+    done(null, payload),
+  );
   app.post(
     '/imports/table',
     {
       config: { access: { permission: 'data.import' } },
-      // The body carries the whole file (JSON-escaped, so allow some headroom).
-      bodyLimit: IMPORT_BODY_LIMIT_BYTES * 2,
       schema: {
         tags: ['imports'],
         summary:
-          'Import total scores from a CSV/TSV with a column mapping; dryRun previews, a real import is atomic and idempotent',
-        body: ImportBody,
+          'Import total scores from a CSV/TSV sent as the raw body (text/csv), with the column mapping in the query; dryRun previews, a real import is atomic and idempotent',
+        querystring: ImportQuery,
         response: { 200: ImportSummaryDto },
       },
     },
-    async (request) =>
-      importTable(deps, requestContext(request), {
-        fileName: request.body.fileName,
-        content: request.body.content,
-        mapping: request.body.mapping,
-        dryRun: request.body.dryRun,
-        onConflict: request.body.onConflict ?? 'error',
-      }),
+    async (request) => {
+      const length = Number(request.headers['content-length']);
+      return importUpload(deps, requestContext(request), {
+        body: request.body instanceof Readable ? request.body : Readable.from([]),
+        declaredBytes: Number.isFinite(length) ? length : undefined,
+        fileName: request.query.fileName,
+        mappingJson: request.query.mapping,
+        dryRun: request.query.dryRun,
+        onConflict: request.query.onConflict ?? 'error',
+      });
+    },
   );
   app.get(
     '/studies',

@@ -1,4 +1,8 @@
-import { listStudies, subjectsOf } from '../../db/repositories/import.repository.js';
+import {
+  listStudies,
+  pendingBatchIds,
+  subjectsOf,
+} from '../../db/repositories/import.repository.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { inTransaction } from '../unit-of-work.js';
 
@@ -30,6 +34,7 @@ export async function listStudySummaries(deps: Deps, ctx: RequestContext): Promi
         .innerJoin('study_subjects', 'study_subjects.id', 'imported_scores.subject_id')
         .select(['imported_scores.instrument', (eb) => eb.fn.countAll<string | number>().as('n')])
         .where('study_subjects.study', '=', study.name)
+        .where('imported_scores.batch_id', 'not in', pendingBatchIds(trx))
         .groupBy('imported_scores.instrument')
         .orderBy('imported_scores.instrument')
         .execute();

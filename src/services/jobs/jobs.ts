@@ -307,7 +307,11 @@ export class InlineJobs implements Jobs {
 
   async *stream<K extends StreamName>(task: K, args: StreamArgs<K>): AsyncIterable<string> {
     const { STREAMS } = await import('./tasks.js');
-    const fn = STREAMS[task];
+    const fn = STREAMS[task] as (
+      db: Database['db'],
+      a: StreamArgs<K>,
+      emit: (text: string) => Promise<void>,
+    ) => Promise<void>;
     // Hand each chunk to the reader before making the next (bounded memory).
     const state: {
       offered: { text: string; taken: () => void } | null;

@@ -8,6 +8,7 @@ import {
   type CohortReport,
 } from '../outcomes/cohort-report.js';
 import { computeCourseOutcomes, type OutcomeRuleSet } from '../outcomes/course-outcomes.js';
+import { planTableImport, type PlanTableImportArgs } from '../imports/plan-table-import.js';
 import {
   computeStudyReport,
   type StudyFilter,
@@ -43,6 +44,12 @@ export const STREAMS = {
     a: { filter: CohortFilter },
     emit: (text: string) => Promise<void>,
   ): Promise<void> => streamCohortDataset(db, a.filter, emit),
+  /** A table import read and checked (ADR 0018): JSON messages, the summary last. */
+  planTableImport: (
+    db: Kysely<DB>,
+    a: PlanTableImportArgs,
+    emit: (text: string) => Promise<void>,
+  ): Promise<void> => planTableImport(db, a, emit),
 };
 
 export type TaskName = keyof typeof TASKS;

@@ -16,7 +16,7 @@ import {
   type PairedComparison,
 } from '../../domain/statistics/descriptive.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
-import { findStudy } from '../../db/repositories/import.repository.js';
+import { findStudy, pendingBatchIds } from '../../db/repositories/import.repository.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { outcomeRules } from './course-outcomes.js';
@@ -132,6 +132,8 @@ export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promi
       .where('study_subjects.study', '=', f.study)
       .where('imported_scores.instrument', '=', f.instrument)
       .where('imported_scores.time_point', 'is not', null)
+      // An import still being written is not there yet (ADR 0018).
+      .where('imported_scores.batch_id', 'not in', pendingBatchIds(trx))
       .orderBy('study_subjects.external_id')
       .execute();
     const kept = f.attribute

@@ -18,13 +18,7 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function reply<T>(res: Response, path: string): Promise<T> {
   const text = await res.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
@@ -39,6 +33,27 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
     throw new ApiError(problem);
   }
   return data as T;
+}
+
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return reply<T>(res, path);
+}
+
+/** Sends a file as the raw request body (the browser streams it; nothing is read into a string). */
+export async function apiUpload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': contentType },
+    body: file,
+  });
+  return reply<T>(res, path);
 }
 
 export const apiGet = <T>(path: string) => api<T>('GET', path);

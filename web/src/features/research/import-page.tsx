@@ -1,13 +1,20 @@
 import { useState } from 'react';
 import type { ImportSummaryDto } from '../../../../src/contracts/imports.contract.js';
-import { apiPost } from '../../api/client.js';
+import { apiUpload } from '../../api/client.js';
 import { useAction } from '../../api/use-action.js';
 import { ErrorBanner, SelectField } from '../../components/field.js';
 
 interface Upload {
   fileName: string;
-  content: string;
+  file: File;
 }
+
+/** The file's own extension decides CSV or TSV on the server; the media type only labels the body. */
+const mediaType = (fileName: string) =>
+  /\.(tsv|tab|txt)$/i.test(fileName) ? 'text/tab-separated-values' : 'text/csv';
+
+const sizeText = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** Upload a CSV/TSV of total scores with its mapping, preview what it would create, then import. */
 export function ImportPage() {
@@ -31,8 +38,20 @@ export function ImportPage() {
       return Promise.resolve(undefined);
     }
     if (!file) return Promise.resolve(undefined);
+    // The table travels as the request body (streamed by the browser and the server);
+    // the mapping and options in the query string.
+    const query = new URLSearchParams({
+      fileName: file.fileName,
+      mapping: JSON.stringify(mapping),
+      dryRun: String(dryRun),
+      onConflict,
+    });
     return action.run(() =>
-      apiPost<ImportSummaryDto>('/imports/table', { ...file, mapping, dryRun, onConflict }),
+      apiUpload<ImportSummaryDto>(
+        `/imports/table?${query.toString()}`,
+        file.file,
+        mediaType(file.fileName),
+      ),
     );
   };
   const reset = () => {
@@ -63,13 +82,12 @@ export function ImportPage() {
               const f = e.target.files?.[0];
               reset();
               if (!f) return setFile(null);
-              void f.text().then((content) => setFile({ fileName: f.name, content }));
+              setFile({ fileName: f.name, file: f });
             }}
           />
           {file && (
             <small>
-              {file.fileName}: {file.content.split('\n').filter((l) => l.trim() !== '').length - 1}{' '}
-              data rows
+              {file.fileName}: {sizeText(file.file.size)}
             </small>
           )}
         </div>

@@ -1,0 +1,123 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+import type { Deps, RequestContext } from '../deps.js';
+import { newId } from '../ids.js';
+import { importTable, type ImportSummary } from './import-table.js';
+
+export interface ImportUploadRequest {
+  /** The request body: the table's bytes, streamed. */
+  readonly body: Readable;
+  /** The Content-Length the client declared, when it did. */
+  readonly declaredBytes: number | undefined;
+  readonly fileName: string;
+  /** The mapping as JSON text (it travels in the query string beside the raw table). */
+  readonly mappingJson: string;
+  readonly dryRun: boolean;
+  readonly onConflict: 'error' | 'update';
+}
+
+function tooLarge(limit: number, bytes: number | null): DomainError {
+  const size = bytes === null ? 'larger than' : `${bytes} bytes, over`;
+  const message = `the file is ${size} the limit of ${limit} bytes (KETATRACK_IMPORT_MAX_BYTES); import larger files with ketatrack import table`;
+  return new DomainError('import.too_large', `The upload is too large: ${message}.`, [
+    { field: 'body', rule: 'max-bytes', message },
+  ]);
+}
+
+/**
+ * Streams the body into a private file under the data directory, counting bytes:
+ * over the limit, it stops writing, discards the rest of the body and refuses.
+ */
+async function saveUpload(
+  dir: string,
+  body: Readable,
+  limit: number,
+  declared: number | undefined,
+): Promise<string> {
+  if (declared !== undefined && declared > limit) {
+    body.resume();
+    throw tooLarge(limit, declared);
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${newId()}.upload`);
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  let bytes = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        body.off('data', onData);
+        body.resume(); // read and drop the rest, so the refusal can still be answered
+        out.destroy();
+        reject(error);
+      };
+      const onData = (block: Buffer) => {
+        bytes += block.length;
+        if (bytes > limit) return fail(tooLarge(limit, null));
+        if (!out.write(block)) {
+          body.pause();
+          out.once('drain', () => body.resume());
+        }
+      };
+      body.on('data', onData);
+      body.once('error', fail);
+      out.once('error', fail);
+      let ended = false;
+      body.once('end', () => {
+        ended = true;
+        if (settled) return;
+        out.end(() => {
+          settled = true;
+          resolve();
+        });
+      });
+      // A client that goes away mid-upload: no 'end' follows.
+      body.once('close', () => {
+        if (!ended) fail(new Error('the upload was interrupted'));
+      });
+    });
+  } catch (error) {
+    await rm(path, { force: true });
+    throw error;
+  }
+  return path;
+}
+
+/** The API's import: the uploaded table saved to a temporary file, imported, then removed. */
+export async function importUpload(
+  deps: Deps,
+  ctx: RequestContext,
+  req: ImportUploadRequest,
+): Promise<ImportSummary> {
+  let mapping: unknown;
+  try {
+    mapping = JSON.parse(req.mappingJson) as unknown;
+  } catch (error) {
+    req.body.resume();
+    throw validationError([
+      {
+        field: 'mapping',
+        rule: 'json',
+        message: `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      },
+    ]);
+  }
+  const dir = join(deps.config.dataDir, 'uploads');
+  const path = await saveUpload(dir, req.body, deps.config.importMaxBytes, req.declaredBytes);
+  try {
+    return await importTable(deps, ctx, {
+      path,
+      fileName: req.fileName,
+      mapping,
+      dryRun: req.dryRun,
+      onConflict: req.onConflict,
+    });
+  } finally {
+    await rm(path, { force: true });
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+
+export type TableFormat = 'csv' | 'tsv';
+
+/** CSV or TSV, chosen by the file's extension (the API and the CLI agree on the name). */
+export function tableFormat(fileName: string): TableFormat {
+  if (/\.(tsv|tab|txt)$/i.test(fileName)) return 'tsv';
+  if (/\.csv$/i.test(fileName)) return 'csv';
+  throw validationError([
+    { field: 'fileName', rule: 'extension', message: 'must end in .csv or .tsv' },
+  ]);
+}
+
+export interface TableRow {
+  /** As a spreadsheet numbers it: the header is row 1. */
+  readonly row: number;
+  readonly cells: string[];
+}
+
+export interface TableReader {
+  readonly header: string[];
+  /** The data rows, read from the file as they are asked for (bounded memory). */
+  readonly rows: AsyncIterable<TableRow>;
+  /** SHA-256 of the file's bytes, once every row has been read. */
+  sha256(): string;
+}
+
+function unreadable(error: unknown): DomainError {
+  const line = (error as { lines?: number }).lines;
+  return new DomainError('import.invalid', 'The file could not be read as a table.', [
+    {
+      field: line ? `row ${line}` : 'file',
+      rule: 'table',
+      message: error instanceof Error ? error.message : String(error),
+    },
+  ]);
+}
+
+/**
+ * Streams a CSV/TSV file through csv-parse: a file of any size is read a block
+ * at a time (issue 10). Throws import.invalid naming the row when the file is
+ * not a table, or has no header.
+ */
+export async function openTable(path: string, format: TableFormat): Promise<TableReader> {
+  const hash = createHash('sha256');
+  const file = createReadStream(path);
+  file.on('data', (block) => hash.update(block));
+  const parser = file.pipe(
+    parse({
+      delimiter: format === 'tsv' ? '\t' : ',',
+      // BIDS and most exports write TSV without quoting; a stray quote is then just a character.
+      quote: format === 'tsv' ? false : '"',
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+    }),
+  );
+  file.on('error', (e) => parser.destroy(e));
+  const records: AsyncIterator<string[]> = parser[Symbol.asyncIterator]();
+  let first: IteratorResult<string[]>;
+  try {
+    first = await records.next();
+  } catch (error) {
+    throw unreadable(error);
+  }
+  const header = first.done ? undefined : first.value;
+  if (!header || header.every((h) => h.trim() === '')) {
+    parser.destroy();
+    throw new DomainError('import.invalid', 'The file has no header row.', [
+      { field: 'row 1', rule: 'header', message: 'the first row must name the columns' },
+    ]);
+  }
+  async function* rows(): AsyncGenerator<TableRow> {
+    let row = 1;
+    try {
+      for (;;) {
+        const next = await records.next();
+        if (next.done) return;
+        row += 1;
+        yield { row, cells: next.value };
+      }
+    } catch (error) {
+      throw unreadable(error);
+    } finally {
+      parser.destroy();
+    }
+  }
+  let digest: string | null = null;
+  return {
+    header: header.map((h) => h.trim()),
+    rows: rows(),
+    sha256: () => (digest ??= hash.digest('hex')),
+  };
+}
