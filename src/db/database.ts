@@ -10,6 +10,7 @@ import {
   type MigrationResultSet,
 } from 'kysely';
 import pg from 'pg';
+import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { DB } from './schema.js';
 
@@ -24,6 +25,8 @@ export interface Database {
   readonly sqlite: BetterSqlite3.Database | undefined;
   /** How it was opened, so a worker thread can open its own connection to the same data. */
   readonly options: DatabaseOptions;
+  /** Where units of work queue to share one transaction and one commit (ADR 0017). */
+  readonly commits: GroupCommit;
   close(): Promise<void>;
 }
 
@@ -54,13 +57,18 @@ export function openDatabase(options: DatabaseOptions): Database {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
+    const commits = new GroupCommit(db, 'begin');
     return {
       db,
       dialect: 'postgres',
       location: `postgresql://${url.host}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       sqlite: undefined,
       options,
-      close: () => db.destroy(),
+      commits,
+      close: async () => {
+        await commits.whenIdle();
+        await db.destroy();
+      },
     };
   }
   const path = options.sqlitePath ?? ':memory:';
@@ -74,13 +82,20 @@ export function openDatabase(options: DatabaseOptions): Database {
   handle.pragma('busy_timeout = 5000');
   if (options.readOnly) handle.pragma('query_only = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  // BEGIN IMMEDIATE: a batch takes the write lock before its first unit runs, so it
+  // cannot fail half-way when another process (the CLI) holds it.
+  const commits = new GroupCommit(db, 'begin immediate');
   return {
     db,
     dialect: 'sqlite',
     location: path,
     sqlite: handle,
     options,
-    close: () => db.destroy(),
+    commits,
+    close: async () => {
+      await commits.whenIdle();
+      await db.destroy();
+    },
   };
 }
 

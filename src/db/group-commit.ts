@@ -1,0 +1,185 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export interface GroupCommitLimits {
+  /** Most units of work one commit carries. */
+  readonly maxUnits: number;
+  /**
+   * Once a batch has run this long, it takes no further units: it commits and the
+   * rest wait for the next one, so one slow unit never makes a queue of them late.
+   */
+  readonly maxBatchMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxUnits: 256, maxBatchMs: 4 };
+
+export interface GroupCommitStats {
+  /** Commits issued (each is one fsync on SQLite with synchronous=FULL). */
+  readonly commits: number;
+  /** Units of work that committed. */
+  readonly committedUnits: number;
+  /** Units of work that failed and were rolled back to their savepoint. */
+  readonly failedUnits: number;
+  /** The largest number of units one commit carried. */
+  readonly largestBatch: number;
+}
+
+type Work<T> = (trx: Kysely<DB>) => Promise<T>;
+
+interface Unit {
+  readonly work: Work<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+  result?: unknown;
+}
+
+interface Scope {
+  readonly trx: Kysely<DB>;
+  open: boolean;
+}
+
+/**
+ * Group commit (issue 10, ADR 0017). Units of work submitted while a batch is
+ * being assembled or committed share one database transaction and one commit:
+ * each runs in its own SAVEPOINT, so a unit that throws is rolled back alone and
+ * the others go on; a unit's promise settles only after the COMMIT that holds
+ * its writes has returned, i.e. once they are durable. Units run one after the
+ * other on one connection, so anything they read (the audit chain's head) includes
+ * the units before them in the batch, in commit order.
+ *
+ * A unit that submits another unit while it runs (a use case calling a use case)
+ * gets it run inline in a nested savepoint of the same transaction, rather than
+ * queued behind the batch it is part of (which would never finish).
+ */
+export class GroupCommit {
+  private readonly queue: Unit[] = [];
+  private scheduled = false;
+  private busy = false;
+  private savepoints = 0;
+  private readonly scope = new AsyncLocalStorage<Scope>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private counts = { commits: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** SQLite: take the write lock when the batch starts, not at its first write. */
+    private readonly beginStatement: 'begin' | 'begin immediate',
+    private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS,
+  ) {}
+
+  run<T>(work: Work<T>): Promise<T> {
+    const inside = this.scope.getStore();
+    if (inside?.open) return this.nested(inside.trx, work);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.counts };
+  }
+
+  /** Resolves once nothing is queued or committing (shutdown, tests). */
+  whenIdle(): Promise<void> {
+    if (!this.busy && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * The first unit waits one turn of the event loop (setImmediate) so that the
+   * requests that arrived with it reach this queue too; while a batch commits,
+   * newcomers queue for the next one.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.busy) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.busy = true;
+      void this.batch().finally(() => {
+        this.busy = false;
+        if (this.queue.length > 0) this.schedule();
+        else for (const w of this.idleWaiters.splice(0)) w();
+      });
+    });
+  }
+
+  private async batch(): Promise<void> {
+    const started = performance.now();
+    const done: Unit[] = [];
+    let failed = 0;
+    let scope: Scope | null = null;
+    try {
+      await this.db.connection().execute(async (conn) => {
+        await sql.raw(this.beginStatement).execute(conn);
+        try {
+          scope = { trx: conn, open: true };
+          const current: Scope = scope;
+          while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
+            if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
+              break;
+            const unit = this.queue.shift()!;
+            const name = this.nextSavepoint();
+            await sql.raw(`savepoint ${name}`).execute(conn);
+            try {
+              unit.result = await this.scope.run(current, () => unit.work(conn));
+            } catch (e) {
+              failed += 1;
+              unit.reject(e);
+              // If this throws, the transaction itself is broken: the catch below fails the batch.
+              await sql.raw(`rollback to savepoint ${name}`).execute(conn);
+              await sql.raw(`release savepoint ${name}`).execute(conn);
+              continue;
+            }
+            await sql.raw(`release savepoint ${name}`).execute(conn);
+            done.push(unit);
+          }
+          current.open = false;
+          await sql.raw('commit').execute(conn);
+        } catch (e) {
+          if (scope) scope.open = false;
+          await sql
+            .raw('rollback')
+            .execute(conn)
+            .catch(() => undefined);
+          throw e;
+        }
+      });
+    } catch (e) {
+      // Nothing of this batch was committed: every unit that had succeeded fails with it.
+      this.counts.failedUnits += failed + done.length;
+      for (const unit of done) unit.reject(e);
+      // No unit could even start (no connection, BEGIN refused): fail the waiting ones
+      // too rather than retrying in a tight loop; each caller sees the error.
+      if (done.length + failed === 0) for (const unit of this.queue.splice(0)) unit.reject(e);
+      return;
+    }
+    this.counts.commits += 1;
+    this.counts.committedUnits += done.length;
+    this.counts.failedUnits += failed;
+    this.counts.largestBatch = Math.max(this.counts.largestBatch, done.length);
+    for (const unit of done) unit.resolve(unit.result);
+  }
+
+  private async nested<T>(trx: Kysely<DB>, work: Work<T>): Promise<T> {
+    const name = this.nextSavepoint();
+    await sql.raw(`savepoint ${name}`).execute(trx);
+    try {
+      const result = await work(trx);
+      await sql.raw(`release savepoint ${name}`).execute(trx);
+      return result;
+    } catch (e) {
+      await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+      await sql.raw(`release savepoint ${name}`).execute(trx);
+      throw e;
+    }
+  }
+
+  private nextSavepoint(): string {
+    this.savepoints = (this.savepoints + 1) % 1_000_000_000;
+    return `unit_${this.savepoints}`;
+  }
+}
