@@ -103,9 +103,11 @@ const bare: ChildProcess = spawn(
 );
 const bareUrl = `http://127.0.0.1:${barePort}`;
 
-// ketatrack, in its own process, as a clinic runs it.
+// ketatrack, in its own process, as a clinic runs it (KETATRACK_BENCH_NODE_ARGS, e.g.
+// "--cpu-prof", goes to that process only).
+const serverNodeArgs = (process.env.KETATRACK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const port = await freePort();
-const server: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+const server: ChildProcess = spawn(process.execPath, [...serverNodeArgs, BIN, 'serve'], {
   cwd: ROOT,
   env: {
     ...process.env,
@@ -283,6 +285,12 @@ try {
       `p99 ${(r.p99Ms / b.p99Ms).toFixed(1)}x bare's; vitals ${v.reqPerSec.toFixed(0)} writes/s`,
   );
 } finally {
+  // A polite stop first, so a profiler given through KETATRACK_BENCH_NODE_ARGS writes its file.
+  await Promise.race([
+    new Promise((r) => server.once('exit', r)),
+    new Promise((r) => setTimeout(r, 5000)),
+    Promise.resolve(server.kill('SIGTERM')).then(() => new Promise(() => {})),
+  ]);
   await killHard(server);
   await killHard(bare);
   if (args.dialect === 'postgres') {

@@ -15,9 +15,25 @@ export interface GroupCommitLimits {
 
 export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxUnits: 256, maxBatchMs: 4 };
 
+/**
+ * How a dialect makes a commit durable when COMMIT itself does not wait for the
+ * disk. SQLite: the batch commits with synchronous=NORMAL (no fsync on the event
+ * loop) and `sync` then fsyncs the WAL file in libuv's thread pool; units settle
+ * only after it. PostgreSQL needs none: its COMMIT returns once the WAL is flushed.
+ */
+export interface Durability {
+  /** Statements run on the connection before BEGIN and after COMMIT or ROLLBACK. */
+  readonly beforeBatch: readonly string[];
+  readonly afterBatch: readonly string[];
+  /** Makes every commit that has returned so far durable. */
+  sync(): Promise<void>;
+}
+
 export interface GroupCommitStats {
-  /** Commits issued (each is one fsync on SQLite with synchronous=FULL). */
+  /** Commits issued. */
   readonly commits: number;
+  /** fsyncs issued off the event loop (each may cover several commits). */
+  readonly syncs: number;
   /** Units of work that committed. */
   readonly committedUnits: number;
   /** Units of work that failed and were rolled back to their savepoint. */
@@ -44,10 +60,10 @@ interface Scope {
  * Group commit (issue 10, ADR 0017). Units of work submitted while a batch is
  * being assembled or committed share one database transaction and one commit:
  * each runs in its own SAVEPOINT, so a unit that throws is rolled back alone and
- * the others go on; a unit's promise settles only after the COMMIT that holds
- * its writes has returned, i.e. once they are durable. Units run one after the
- * other on one connection, so anything they read (the audit chain's head) includes
- * the units before them in the batch, in commit order.
+ * the others go on. A unit's promise resolves only once the commit that holds its
+ * writes is durable (after the dialect's `sync`, when it has one). Units run one
+ * after the other on one connection, so anything they read (the audit chain's
+ * head) includes the units before them in the batch, in commit order.
  *
  * A unit that submits another unit while it runs (a use case calling a use case)
  * gets it run inline in a nested savepoint of the same transaction, rather than
@@ -60,12 +76,16 @@ export class GroupCommit {
   private savepoints = 0;
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly idleWaiters: (() => void)[] = [];
-  private counts = { commits: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
+  private counts = { commits: 0, syncs: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
+  /** Units whose batch has committed, waiting for the next sync to cover them. */
+  private awaitingSync: Unit[] = [];
+  private syncing = false;
 
   constructor(
     private readonly db: Kysely<DB>,
     /** SQLite: take the write lock when the batch starts, not at its first write. */
     private readonly beginStatement: 'begin' | 'begin immediate',
+    private readonly durability: Durability | null,
     private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS,
   ) {}
 
@@ -82,10 +102,24 @@ export class GroupCommit {
     return { ...this.counts };
   }
 
-  /** Resolves once nothing is queued or committing (shutdown, tests). */
+  /** Resolves once nothing is queued, committing or waiting for its sync (shutdown, tests). */
   whenIdle(): Promise<void> {
-    if (!this.busy && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private idle(): boolean {
+    return (
+      !this.busy &&
+      !this.scheduled &&
+      !this.syncing &&
+      this.queue.length === 0 &&
+      this.awaitingSync.length === 0
+    );
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.idle()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /**
@@ -102,7 +136,7 @@ export class GroupCommit {
       void this.batch().finally(() => {
         this.busy = false;
         if (this.queue.length > 0) this.schedule();
-        else for (const w of this.idleWaiters.splice(0)) w();
+        else this.wakeIdleWaiters();
       });
     });
   }
@@ -114,8 +148,9 @@ export class GroupCommit {
     let scope: Scope | null = null;
     try {
       await this.db.connection().execute(async (conn) => {
-        await sql.raw(this.beginStatement).execute(conn);
+        for (const stmt of this.durability?.beforeBatch ?? []) await sql.raw(stmt).execute(conn);
         try {
+          await sql.raw(this.beginStatement).execute(conn);
           scope = { trx: conn, open: true };
           const current: Scope = scope;
           while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
@@ -146,6 +181,8 @@ export class GroupCommit {
             .execute(conn)
             .catch(() => undefined);
           throw e;
+        } finally {
+          for (const stmt of this.durability?.afterBatch ?? []) await sql.raw(stmt).execute(conn);
         }
       });
     } catch (e) {
@@ -161,7 +198,39 @@ export class GroupCommit {
     this.counts.committedUnits += done.length;
     this.counts.failedUnits += failed;
     this.counts.largestBatch = Math.max(this.counts.largestBatch, done.length);
-    for (const unit of done) unit.resolve(unit.result);
+    if (!this.durability) {
+      for (const unit of done) unit.resolve(unit.result);
+      return;
+    }
+    this.awaitingSync.push(...done);
+    this.startSync();
+  }
+
+  /**
+   * One fsync at a time; batches that commit while it runs wait for the next one,
+   * which covers all of them (an fsync started after a commit returned makes it durable).
+   */
+  private startSync(): void {
+    if (this.syncing || this.awaitingSync.length === 0 || !this.durability) return;
+    this.syncing = true;
+    const covered = this.awaitingSync.splice(0);
+    this.counts.syncs += 1;
+    void this.durability
+      .sync()
+      .then(
+        () => {
+          for (const unit of covered) unit.resolve(unit.result);
+        },
+        (e: unknown) => {
+          // Committed but not known to be on disk: the callers are told it failed.
+          for (const unit of covered) unit.reject(e);
+        },
+      )
+      .finally(() => {
+        this.syncing = false;
+        this.startSync();
+        this.wakeIdleWaiters();
+      });
   }
 
   private async nested<T>(trx: Kysely<DB>, work: Work<T>): Promise<T> {
