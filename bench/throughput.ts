@@ -65,10 +65,13 @@ async function waitFor(url: string): Promise<void> {
 
 // The users, written before the server starts.
 {
-  const database = openDatabase({
-    databaseUrl: databaseUrl || undefined,
-    sqlitePath: join(dir, 'ketatrack.sqlite'),
-  });
+  // The schema by name, so the migrator looks for its tables only there (other schemas
+  // in the same database may hold theirs).
+  const database = openDatabase(
+    databaseUrl
+      ? { databaseUrl: pgBase, pgSchema: schema }
+      : { sqlitePath: join(dir, 'ketatrack.sqlite') },
+  );
   await migrateToLatest(database);
   const deps = createDeps({
     database,

@@ -58,7 +58,9 @@ export function openDatabase(options: DatabaseOptions): Database {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
-    const commits = new GroupCommit(db, 'begin', null);
+    // Each statement is a round trip here, so a unit takes longer than on SQLite: a
+    // longer window lets a batch carry as many (measured in bench/throughput.ts, ADR 0017).
+    const commits = new GroupCommit(db, 'begin', null, { maxUnits: 256, maxBatchMs: 25 });
     return {
       db,
       dialect: 'postgres',
