@@ -139,13 +139,20 @@ function walDurability(path: string): Durability {
 }
 
 export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  // A schema chosen by the URL's search_path (no pgSchema given) is named here too.
+  const pgSchema =
+    database.options.pgSchema ??
+    (database.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db))
+          .rows[0]?.schema
+      : undefined);
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
     // Kysely looks for its migration tables in every schema unless told which: with
     // several schemas in one database (tests, shared servers) it could find another
     // schema's and skip creating its own.
-    ...(database.options.pgSchema ? { migrationTableSchema: database.options.pgSchema } : {}),
+    ...(pgSchema ? { migrationTableSchema: pgSchema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error)
