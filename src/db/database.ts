@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import { GroupCommit, type Durability } from './group-commit.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { withStatementCache } from './statement-cache.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -84,7 +85,9 @@ export function openDatabase(options: DatabaseOptions): Database {
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
   if (options.readOnly) handle.pragma('query_only = ON');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: withStatementCache(handle) }),
+  });
   // BEGIN IMMEDIATE: a batch takes the write lock before its first unit runs, so it
   // cannot fail half-way when another process (the CLI) holds it.
   const commits = new GroupCommit(

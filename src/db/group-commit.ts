@@ -73,7 +73,6 @@ export class GroupCommit {
   private readonly queue: Unit[] = [];
   private scheduled = false;
   private busy = false;
-  private savepoints = 0;
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly idleWaiters: (() => void)[] = [];
   private counts = { commits: 0, syncs: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
@@ -157,7 +156,8 @@ export class GroupCommit {
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
             const unit = this.queue.shift()!;
-            const name = this.nextSavepoint();
+            // One name serves: units follow one another, each released before the next.
+            const name = 'unit';
             await sql.raw(`savepoint ${name}`).execute(conn);
             try {
               unit.result = await this.scope.run(current, () => unit.work(conn));
@@ -234,7 +234,8 @@ export class GroupCommit {
   }
 
   private async nested<T>(trx: Kysely<DB>, work: Work<T>): Promise<T> {
-    const name = this.nextSavepoint();
+    // Savepoints nest like a stack; ROLLBACK TO and RELEASE name the innermost of a name.
+    const name = 'nested_unit';
     await sql.raw(`savepoint ${name}`).execute(trx);
     try {
       const result = await work(trx);
@@ -245,10 +246,5 @@ export class GroupCommit {
       await sql.raw(`release savepoint ${name}`).execute(trx);
       throw e;
     }
-  }
-
-  private nextSavepoint(): string {
-    this.savepoints = (this.savepoints + 1) % 1_000_000_000;
-    return `unit_${this.savepoints}`;
   }
 }
