@@ -11,9 +11,10 @@ import {
   type MigrationResultSet,
 } from 'kysely';
 import pg from 'pg';
-import { GroupCommit, type Durability } from './group-commit.js';
+import { GroupCommit, type Durability, type UnitsOfWork } from './group-commit.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
+import { TransactionPerUnit } from './transaction-per-unit.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -27,8 +28,12 @@ export interface Database {
   readonly sqlite: BetterSqlite3.Database | undefined;
   /** How it was opened, so a worker thread can open its own connection to the same data. */
   readonly options: DatabaseOptions;
-  /** Where units of work queue to share one transaction and one commit (ADR 0017). */
-  readonly commits: GroupCommit;
+  /**
+   * Where use cases run their transactions (ADR 0017): on SQLite a group commit that
+   * shares one transaction and one fsync among concurrent use cases; on PostgreSQL a
+   * transaction each from the pool.
+   */
+  readonly commits: UnitsOfWork;
   close(): Promise<void>;
 }
 
@@ -59,9 +64,10 @@ export function openDatabase(options: DatabaseOptions): Database {
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
-    // Each statement is a round trip here, so a unit takes longer than on SQLite: a
-    // longer window lets a batch carry as many (measured in bench/throughput.ts, ADR 0017).
-    const commits = new GroupCommit(db, 'begin', null, { maxUnits: 256, maxBatchMs: 25 });
+    // Measured (bench/throughput.ts): batching on one connection made audited reads
+    // faster but vitals writes slower here, and would hold every write behind a long
+    // use case; a transaction each keeps PostgreSQL's concurrency (ADR 0017).
+    const commits = new TransactionPerUnit(db);
     return {
       db,
       dialect: 'postgres',

@@ -42,7 +42,16 @@ export interface GroupCommitStats {
   readonly largestBatch: number;
 }
 
-type Work<T> = (trx: Kysely<DB>) => Promise<T>;
+export type Work<T> = (trx: Kysely<DB>) => Promise<T>;
+
+/** Where use cases run their transactions: `GroupCommit` or `TransactionPerUnit`. */
+export interface UnitsOfWork {
+  /** Runs `work` in a transaction (or a savepoint of one); resolves once it is durable. */
+  run<T>(work: Work<T>): Promise<T>;
+  stats(): GroupCommitStats;
+  /** Resolves once nothing is running or waiting (shutdown, tests). */
+  whenIdle(): Promise<void>;
+}
 
 interface Unit {
   readonly work: Work<unknown>;
@@ -69,7 +78,7 @@ interface Scope {
  * gets it run inline in a nested savepoint of the same transaction, rather than
  * queued behind the batch it is part of (which would never finish).
  */
-export class GroupCommit {
+export class GroupCommit implements UnitsOfWork {
   private readonly queue: Unit[] = [];
   private scheduled = false;
   private busy = false;
