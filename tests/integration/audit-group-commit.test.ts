@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../src/db/group-commit.js';
 import { verifyAuditChain } from '../../src/services/audit/audit-log.js';
 import { cliContext } from '../../src/services/deps.js';
 import { createPatient } from '../../src/services/patients/manage-patients.js';
@@ -177,5 +179,83 @@ describe.each(dialects())('concurrent audited use cases on %s', (dialect) => {
       .where('action', '=', 'test.settle')
       .execute();
     expect(seen).toHaveLength(1);
+  });
+
+  describe('the batch queue itself', () => {
+    const begin = dialect === 'sqlite' ? 'begin immediate' : 'begin';
+    const selectOne = async (trx: Parameters<Parameters<GroupCommit['run']>[0]>[0]) =>
+      (await sql<{ one: number }>`select 1 as one`.execute(trx)).rows[0]?.one;
+
+    it('caps a batch at its unit limit and starts the next with the rest', async () => {
+      const commits = new GroupCommit(api.deps.database.db, begin, null, {
+        maxUnits: 3,
+        maxBatchMs: 60_000,
+      });
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) =>
+          commits.run(async (trx) => {
+            if (i === 4) throw new Error('this one fails');
+            return selectOne(trx);
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([
+        ...Array.from({ length: 4 }, () => 'fulfilled'),
+        'rejected',
+        ...Array.from({ length: 5 }, () => 'fulfilled'),
+      ]);
+      // 10 units, 3 to a batch: 4 commits; the failed unit counted in its batch.
+      expect(commits.stats()).toMatchObject({
+        commits: 4,
+        committedUnits: 9,
+        failedUnits: 1,
+        largestBatch: 3,
+      });
+    });
+
+    it('with a window of zero, takes one unit per batch', async () => {
+      const commits = new GroupCommit(api.deps.database.db, begin, null, {
+        maxUnits: 256,
+        maxBatchMs: 0,
+      });
+      await Promise.all(Array.from({ length: 5 }, () => commits.run(selectOne)));
+      expect(commits.stats()).toMatchObject({ commits: 5, largestBatch: 1 });
+    });
+
+    it('resolves no unit until the sync after its commit has finished', async () => {
+      let finishSync: () => void = () => {};
+      let syncsStarted = 0;
+      const commits = new GroupCommit(api.deps.database.db, begin, {
+        beforeBatch: [],
+        afterBatch: [],
+        sync: () => {
+          syncsStarted += 1;
+          return new Promise<void>((resolve) => (finishSync = resolve));
+        },
+      });
+      let settled = false;
+      const unit = commits.run(selectOne).then((v) => {
+        settled = true;
+        return v;
+      });
+      while (syncsStarted === 0) await new Promise((r) => setTimeout(r, 5));
+      // Committed, sync under way: not yet acknowledged.
+      expect(commits.stats().commits).toBe(1);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(settled).toBe(false);
+      finishSync();
+      expect(await unit).toBe(1);
+      expect(settled).toBe(true);
+    });
+
+    it('fails every unit of a batch whose sync fails', async () => {
+      const commits = new GroupCommit(api.deps.database.db, begin, {
+        beforeBatch: [],
+        afterBatch: [],
+        sync: () => Promise.reject(new Error('EIO')),
+      });
+      const results = await Promise.allSettled([commits.run(selectOne), commits.run(selectOne)]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    });
   });
 });
