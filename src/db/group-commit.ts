@@ -153,14 +153,11 @@ export class GroupCommit implements UnitsOfWork {
     const started = performance.now();
     const done: Unit[] = [];
     let failed = 0;
-    let scope: Scope | null = null;
     try {
       await this.db.connection().execute(async (conn) => {
         for (const stmt of this.durability?.beforeBatch ?? []) await sql.raw(stmt).execute(conn);
         try {
           await sql.raw(this.beginStatement).execute(conn);
-          scope = { trx: conn, open: true };
-          const current: Scope = scope;
           while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
@@ -168,9 +165,13 @@ export class GroupCommit implements UnitsOfWork {
             // One name serves: units follow one another, each released before the next.
             const name = 'unit';
             await sql.raw(`savepoint ${name}`).execute(conn);
+            // The unit's own scope: a promise it leaves running that submits a unit
+            // after it has finished is queued, not run inside whichever unit is current.
+            const unitScope: Scope = { trx: conn, open: true };
             try {
-              unit.result = await this.scope.run(current, () => unit.work(conn));
+              unit.result = await this.scope.run(unitScope, () => unit.work(conn));
             } catch (e) {
+              unitScope.open = false;
               failed += 1;
               unit.reject(e);
               // If this throws, the transaction itself is broken: the catch below fails the batch.
@@ -178,13 +179,12 @@ export class GroupCommit implements UnitsOfWork {
               await sql.raw(`release savepoint ${name}`).execute(conn);
               continue;
             }
+            unitScope.open = false;
             await sql.raw(`release savepoint ${name}`).execute(conn);
             done.push(unit);
           }
-          current.open = false;
           await sql.raw('commit').execute(conn);
         } catch (e) {
-          if (scope) scope.open = false;
           await sql
             .raw('rollback')
             .execute(conn)

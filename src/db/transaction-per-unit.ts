@@ -11,7 +11,7 @@ import type { DB } from './schema.js';
  * (Kysely's nested transaction) rather than taking a second connection.
  */
 export class TransactionPerUnit implements UnitsOfWork {
-  private readonly scope = new AsyncLocalStorage<Kysely<DB>>();
+  private readonly scope = new AsyncLocalStorage<{ trx: Kysely<DB>; open: boolean }>();
   private running = 0;
   private readonly idleWaiters: (() => void)[] = [];
   private counts = { commits: 0, syncs: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
@@ -20,12 +20,19 @@ export class TransactionPerUnit implements UnitsOfWork {
 
   async run<T>(work: Work<T>): Promise<T> {
     const outer = this.scope.getStore();
-    if (outer) return this.nested(outer, work);
+    if (outer?.open) return this.nested(outer.trx, work);
     this.running += 1;
     try {
-      const result = await this.db
-        .transaction()
-        .execute((trx) => this.scope.run(trx, () => work(trx)));
+      // Closed when the unit ends: a promise it left running that starts a unit later
+      // gets a transaction of its own, not this finished one.
+      const result = await this.db.transaction().execute(async (trx) => {
+        const scope = { trx, open: true };
+        try {
+          return await this.scope.run(scope, () => work(trx));
+        } finally {
+          scope.open = false;
+        }
+      });
       this.counts.commits += 1;
       this.counts.committedUnits += 1;
       this.counts.largestBatch = 1;

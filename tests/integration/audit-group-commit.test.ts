@@ -248,6 +248,18 @@ describe.each(dialects())('concurrent audited use cases on %s', (dialect) => {
       expect(settled).toBe(true);
     });
 
+    it('gives a unit submitted after its parent unit ended a transaction of its own', async () => {
+      const left: { later?: Promise<number | undefined> } = {};
+      await api.deps.database.commits.run(async (trx) => {
+        // A promise the unit leaves running, which starts a unit once the first has ended.
+        left.later = new Promise((r) => setTimeout(r, 30)).then(() =>
+          api.deps.database.commits.run(selectOne),
+        );
+        return selectOne(trx);
+      });
+      expect(await left.later).toBe(1);
+    });
+
     it('fails every unit of a batch whose sync fails', async () => {
       const commits = new GroupCommit(api.deps.database.db, begin, {
         beforeBatch: [],
