@@ -8,15 +8,18 @@ import type { Deps, RequestContext } from './deps.js';
 export type Audit = (input: AuditInput) => void;
 
 /**
- * One transaction per use case: the work and its audit events commit together
- * or not at all.
+ * One unit of work per use case: the work and its audit events commit together
+ * or not at all. Concurrent use cases share one transaction and one commit (group
+ * commit, ADR 0017), each in its own savepoint; the promise settles once the
+ * commit holding this use case's rows has returned, so a caller that answers after
+ * it answers with its audit row durable.
  */
 export async function inTransaction<T>(
   deps: Deps,
   ctx: RequestContext,
   work: (trx: Kysely<DB>, audit: Audit) => Promise<T>,
 ): Promise<T> {
-  return deps.database.db.transaction().execute(async (trx) => {
+  return deps.database.commits.run(async (trx) => {
     const events: HashedAuditFields[] = [];
     const result = await work(trx, (input) =>
       events.push(auditEvent(ctx, deps.clock.now(), input)),
