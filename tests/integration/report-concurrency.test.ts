@@ -90,4 +90,26 @@ describe.each(dialects())('a long report and the chairside on %s', (dialect) => 
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ treated: 0, freshness: { current: true } });
   });
+
+  it('checks the audit chain in a worker while the chairside writes, and finds it whole', async () => {
+    const pause = (api.deps.jobs as WorkerJobs).pauseNextTask();
+    let verifyDone = false;
+    const verify = api.as('admin', { method: 'POST', url: '/api/v1/audit/verify' }).then((res) => {
+      verifyDone = true;
+      return res;
+    });
+    await pause.reached;
+    const reading = await post(
+      `/api/v1/sessions/${sessionId}/vitals`,
+      { systolicMmHg: 128, diastolicMmHg: 78, heartRateBpm: 70, spo2Percent: 99 },
+      'nurse',
+    );
+    expect(reading.statusCode, reading.body).toBe(200);
+    expect(verifyDone).toBe(false);
+    pause.release();
+    const res = await verify;
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, firstBrokenSeq: null });
+    expect(res.json().checked).toBeGreaterThan(10);
+  });
 });

@@ -9,6 +9,8 @@ import {
   listAuditEvents,
   type AuditRow,
 } from '../../db/repositories/audit.repository.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import type { Deps } from '../deps.js';
 
 function parseDetails(s: string): unknown {
@@ -50,17 +52,16 @@ export async function browseAudit(deps: Deps, q: AuditQuery): Promise<AuditEvent
 
 /**
  * Recomputes the whole chain from the first row and names the first row whose
- * stored link or hash does not match: an edited, inserted or deleted row.
+ * stored link or hash does not match: an edited, inserted or deleted row. Reads
+ * only, page by page; it grows with the log, so the server runs it in a worker
+ * thread (ADR 0014) through `verifyAuditChain`.
  */
-export async function verifyAuditChain(
-  deps: Deps,
-  onProgress?: (checked: number) => void,
-): Promise<AuditVerifyResult> {
+export async function checkAuditChain(db: Kysely<DB>): Promise<AuditVerifyResult> {
   let prev = GENESIS_HASH;
   let afterSeq = 0;
   let checked = 0;
   for (;;) {
-    const rows = await auditPage(deps.database.db, afterSeq, 5000);
+    const rows = await auditPage(db, afterSeq, 5000);
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
@@ -84,7 +85,11 @@ export async function verifyAuditChain(
       afterSeq = seq;
       checked += 1;
     }
-    onProgress?.(checked);
   }
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
+}
+
+/** The whole chain checked off the event loop (a worker's own read connection). */
+export function verifyAuditChain(deps: Deps): Promise<AuditVerifyResult> {
+  return deps.jobs.run('verifyAuditChain', {});
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { CourseOutcomeRows } from '../../db/repositories/course-outcome.repository.js';
 import type { DB } from '../../db/schema.js';
+import type { AuditVerifyResult } from '../../contracts/audit.contract.js';
+import { checkAuditChain } from '../audit/audit-log.js';
 import {
   computeCohortReport,
   streamCohortDataset,
@@ -35,6 +37,8 @@ export const TASKS = {
     computeCourseOutcomes(db, a.courseIds, a.rules, a.settingsVersion, new Date(a.now)),
   studyReport: (db: Kysely<DB>, a: { filter: StudyFilter }): Promise<StudyReport> =>
     computeStudyReport(db, a.filter),
+  verifyAuditChain: (db: Kysely<DB>, _a: Record<string, never>): Promise<AuditVerifyResult> =>
+    checkAuditChain(db),
 };
 
 /** Tasks that produce text in chunks, each awaited by the reader before the next. */
