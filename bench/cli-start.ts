@@ -77,3 +77,10 @@ for (const [name, xs] of times)
   console.log(
     `| ${name} | ${(median(xs) / 1000).toFixed(3)} s | ${(Math.min(...xs) / 1000).toFixed(3)} s | ${(Math.max(...xs) / 1000).toFixed(3)} s |`,
   );
+const scoreBuilt = median(times.get('score, built') ?? []) / 1000;
+const reference = median(times.get(`reference: node + ${SQLITE_DRIVER} open`) ?? []) / 1000;
+console.log(
+  `goal: ketatrack score start, Node ${process.versions.node} | ${scoreBuilt.toFixed(3)} s | ` +
+    `node + driver ${reference.toFixed(3)} s | ${(scoreBuilt / reference).toFixed(2)}× | ≤ 0.3 s | ` +
+    `${scoreBuilt <= 0.3 ? 'met' : 'NOT met'}`,
+);

@@ -287,6 +287,17 @@ try {
     `audited read / bare: ${((100 * r.reqPerSec) / b.reqPerSec).toFixed(1)}% of throughput, ` +
       `p99 ${(r.p99Ms / b.p99Ms).toFixed(1)}x bare's; vitals ${v.reqPerSec.toFixed(0)} writes/s`,
   );
+  const share = r.reqPerSec / b.reqPerSec;
+  const p99Ratio = r.p99Ms / b.p99Ms;
+  console.log(
+    `goal: audited chart read, ${args.dialect}, ${CONNECTIONS} connections | ${r.reqPerSec.toFixed(0)} req/s, p99 ${r.p99Ms} ms | ` +
+      `bare Fastify ${b.reqPerSec.toFixed(0)} req/s, p99 ${b.p99Ms} ms | ${(100 * share).toFixed(1)}%, p99 ${p99Ratio.toFixed(1)}× | ` +
+      `≥ 25%, p99 ≤ 5× | ${share >= 0.25 && p99Ratio <= 5 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `goal: vitals writes, ${args.dialect} | ${v.reqPerSec.toFixed(0)} writes/s, p99 ${v.p99Ms} ms | | | ` +
+      `≥ 1,000/s | ${v.reqPerSec >= 1000 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   // A polite stop first, so a profiler given through KETATRACK_BENCH_NODE_ARGS writes its file.
   await Promise.race([
