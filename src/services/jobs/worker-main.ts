@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type DatabaseOptions } from '../../db/database.js';
 import { serializeError, type FromWorker, type ToWorker } from './jobs.js';
@@ -7,6 +8,22 @@ import { isStreamName, isTaskName, STREAMS, TASKS } from './tasks.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker-main runs only as a worker thread');
+
+/**
+ * Reports give way to the chairside: on Linux a thread has its own nice value and
+ * setPriority(0, …) sets the calling thread's, so this worker runs at a lower CPU
+ * priority than the event loop serving requests (on a 2-core server a report would
+ * otherwise take the loop's share of the CPU). Elsewhere it may apply to the whole
+ * process or be refused; then the worker keeps the normal priority.
+ */
+const NICER_BY = 10;
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + NICER_BY));
+  } catch {
+    /* not permitted here: normal priority */
+  }
+}
 const { options } = workerData as { options: DatabaseOptions };
 const database = openDatabase({ ...options, readOnly: true, pgPoolSize: 2 });
 const post = (m: FromWorker) => port.postMessage(m);
