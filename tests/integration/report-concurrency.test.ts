@@ -91,6 +91,27 @@ describe.each(dialects())('a long report and the chairside on %s', (dialect) => 
     expect(res.json()).toMatchObject({ treated: 0, freshness: { current: true } });
   });
 
+  it('lists imported studies from a worker while the chairside writes', async () => {
+    const pause = (api.deps.jobs as WorkerJobs).pauseNextTask();
+    let listed = false;
+    const studies = api.as('researcher', { url: '/api/v1/studies' }).then((res) => {
+      listed = true;
+      return res;
+    });
+    await pause.reached;
+    const reading = await post(
+      `/api/v1/sessions/${sessionId}/vitals`,
+      { systolicMmHg: 126, diastolicMmHg: 78, heartRateBpm: 70, spo2Percent: 99 },
+      'nurse',
+    );
+    expect(reading.statusCode, reading.body).toBe(200);
+    expect(listed).toBe(false);
+    pause.release();
+    const res = await studies;
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual([]);
+  });
+
   it('checks the audit chain in a worker while the chairside writes, and finds it whole', async () => {
     const pause = (api.deps.jobs as WorkerJobs).pauseNextTask();
     let verifyDone = false;

@@ -3,6 +3,7 @@ import type { CourseOutcomeRows } from '../../db/repositories/course-outcome.rep
 import type { DB } from '../../db/schema.js';
 import type { AuditVerifyResult } from '../../contracts/audit.contract.js';
 import { checkAuditChain } from '../audit/audit-log.js';
+import { computeStudySummaries, type StudySummary } from '../imports/studies.js';
 import {
   computeCohortReport,
   streamCohortDataset,
@@ -37,6 +38,8 @@ export const TASKS = {
     computeCourseOutcomes(db, a.courseIds, a.rules, a.settingsVersion, new Date(a.now)),
   studyReport: (db: Kysely<DB>, a: { filter: StudyFilter }): Promise<StudyReport> =>
     computeStudyReport(db, a.filter),
+  studySummaries: (db: Kysely<DB>, _a: Record<string, never>): Promise<StudySummary[]> =>
+    computeStudySummaries(db),
   verifyAuditChain: (db: Kysely<DB>, _a: Record<string, never>): Promise<AuditVerifyResult> =>
     checkAuditChain(db),
 };
