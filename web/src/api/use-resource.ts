@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ApiError } from './client.js';
 
 export interface Resource<T> {
@@ -47,10 +47,7 @@ export function useResource<T>(
     const timer = setInterval(() => setTick((t) => t + 1), refreshMs);
     return () => clearInterval(timer);
   }, [refreshMs]);
-  return {
-    data: state.data,
-    error: state.error,
-    loading: state.loading,
-    reload: () => setTick((t) => t + 1),
-  };
+  // Stable, so callers can list it among an effect's dependencies.
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CohortReportDto } from '../../../../src/contracts/outcomes.contract.js';
 import type { SiteList } from '../../../../src/contracts/sites.contract.js';
 import { INSTRUMENT_IDS } from '../../../../src/domain/scales/instrument.js';
@@ -38,6 +38,9 @@ function query(f: Filters): string {
 }
 
 /** The cohort outcome report: the same numbers as the API, the CLI, the CSV and the HTML report. */
+/** How often a provisional report is asked for again. */
+const PROVISIONAL_REFRESH_MS = 5000;
+
 export function CohortPage() {
   const [draft, setDraft] = useState<Filters>({
     instrument: 'qids-sr16',
@@ -51,6 +54,15 @@ export function CohortPage() {
   const [applied, setApplied] = useState(draft);
   const qs = query(applied);
   const report = useResource(() => apiGet<CohortReportDto>(`/reports/cohort?${qs}`), [qs]);
+  // While stored outcomes are being recomputed after a rule change, the figures are
+  // provisional: ask again every few seconds until they are final.
+  const provisional = report.data !== undefined && !report.data.freshness.current;
+  const { reload } = report;
+  useEffect(() => {
+    if (!provisional) return;
+    const timer = setTimeout(reload, PROVISIONAL_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [provisional, report.data, reload]);
   const sites = useResource(() => apiGet<SiteList>('/sites'), []);
   const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
     setDraft({ ...draft, [k]: e.target.value });
@@ -73,6 +85,8 @@ export function CohortPage() {
         onSubmit={(e) => {
           e.preventDefault();
           setApplied(draft);
+          // The same filters again still mean "fetch the latest figures".
+          if (query(draft) === qs) reload();
         }}
       >
         <SelectField
@@ -122,8 +136,8 @@ export function CohortPage() {
             <p className="banner banner-alert" role="status" data-testid="cohort-freshness">
               The outcome rules changed recently: {r.freshness.coursesPending.toLocaleString()}{' '}
               {r.freshness.coursesPending === 1 ? 'course is' : 'courses are'} still being
-              recomputed, so these figures are provisional. Apply again in a minute for the final
-              figures.
+              recomputed, so these figures are provisional. This page updates itself when they are
+              final.
             </p>
           )}
           <section className="card">
