@@ -60,6 +60,10 @@ export async function buildApp(
   app.setErrorHandler(errorHandler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // API answers carry patient data or session state: never kept by a browser or a
+    // shared proxy (a clinic's shared workstation, a corporate cache).
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
   });
 
   // Before any route, so every route gets its compression rule (ADR 0016).

@@ -92,6 +92,20 @@ describe.each(dialects())('API responses on the wire (%s)', (dialect) => {
     }
   });
 
+  it('tells browsers and proxies not to keep API answers (patient data, reports, errors)', async () => {
+    const urls = [
+      cohortUrl,
+      '/api/v1/reports/cohort/dataset.csv?instrument=qids-sr16',
+      '/api/v1/patients',
+      '/api/v1/auth/me',
+      '/api/v1/patients/not-a-patient',
+    ];
+    for (const url of urls) {
+      const res = await api.as('clinician', { url });
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+  });
+
   it('answers HEAD for a compressible report with headers and no body', async () => {
     const res = await api.as('researcher', {
       method: 'HEAD',
