@@ -67,7 +67,7 @@ export const ProgressDto = Type.Object({
 });
 export type ProgressDto = Static<typeof ProgressDto>;
 
-/** The cohort outcome table (de-identified: course ids only). */
+/** The cohort outcome table, de-identified: courses named by pseudonyms valid in one report (C1, C2, …). */
 export const CohortReportDto = Type.Object({
   filter: Type.Object({
     instrument: Type.String(),
@@ -104,7 +104,7 @@ export const CohortReportDto = Type.Object({
   trajectories: Type.Object({
     courses: Type.Array(
       Type.Object({
-        course: Type.String(),
+        course: Type.String({ description: 'the course, by a pseudonym valid in this report' }),
         points: Type.Array(
           Type.Object({ doses: Type.Integer(), day: Type.Number(), total: Type.Number() }),
         ),

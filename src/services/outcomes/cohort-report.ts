@@ -145,12 +145,15 @@ function analysed(
 }
 
 /**
- * The analysed courses as dataset rows, patients named by a pseudonym valid in
- * this report only (P1, P2, … in course order), so an analyst can group a
- * patient's courses without learning who they are.
+ * The analysed courses as dataset rows, courses and patients named by pseudonyms
+ * valid in this report only (C1, C2, … and P1, P2, … in course order), so an analyst
+ * can group a patient's courses without learning who they are or when the record
+ * was made (stored ids are time-ordered and the same in every report). `id` is the
+ * stored course id, for this module's own reads; it never leaves the report.
  */
-function* datasetRows(kept: readonly CourseRow[]): Generator<CohortRow> {
+function* datasetRows(kept: readonly CourseRow[]): Generator<{ id: string; row: CohortRow }> {
   const pseudonyms = new Map<string, string>();
+  let courses = 0;
   for (const c of kept) {
     if (!analysed(c)) continue;
     let subject = pseudonyms.get(c.patient_id);
@@ -158,19 +161,23 @@ function* datasetRows(kept: readonly CourseRow[]): Generator<CohortRow> {
       subject = `P${pseudonyms.size + 1}`;
       pseudonyms.set(c.patient_id, subject);
     }
+    courses += 1;
     yield {
-      course: c.course_id,
-      subject,
-      doses: c.doses,
-      completer: c.completer === 1,
-      baseline: c.baseline_total,
-      endpoint: c.endpoint_total,
-      percentChange: percentChange(c.baseline_total, c.endpoint_total),
-      response: c.response === 1,
-      remission: c.remission === 1,
-      daysToResponse: c.days_to_response,
-      siAtBaseline: c.si_at_baseline === 1,
-      siResolved: c.si_resolved === null ? null : c.si_resolved === 1,
+      id: c.course_id,
+      row: {
+        course: `C${courses}`,
+        subject,
+        doses: c.doses,
+        completer: c.completer === 1,
+        baseline: c.baseline_total,
+        endpoint: c.endpoint_total,
+        percentChange: percentChange(c.baseline_total, c.endpoint_total),
+        response: c.response === 1,
+        remission: c.remission === 1,
+        daysToResponse: c.days_to_response,
+        siAtBaseline: c.si_at_baseline === 1,
+        siResolved: c.si_resolved === null ? null : c.si_resolved === 1,
+      },
     };
   }
 }
@@ -202,9 +209,10 @@ export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Prom
   const baselines: number[] = [];
   const endpoints: number[] = [];
   const changes: number[] = [];
-  const shown: string[] = [];
+  /** The courses whose trajectories are listed: stored id and report pseudonym. */
+  const shown: { id: string; course: string }[] = [];
   const km: { time: number; event: boolean }[] = [];
-  for (const r of datasetRows(kept)) {
+  for (const { id, row: r } of datasetRows(kept)) {
     n += 1;
     baselines.push(r.baseline);
     endpoints.push(r.endpoint);
@@ -213,7 +221,7 @@ export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Prom
     if (r.remission) remitters += 1;
     if (r.siAtBaseline) siAtBaseline += 1;
     if (r.siResolved === true) siResolved += 1;
-    if (shown.length < MAX_TRAJECTORIES) shown.push(r.course);
+    if (shown.length < MAX_TRAJECTORIES) shown.push({ id, course: r.course });
   }
   for (const c of kept)
     if (analysed(c))
@@ -223,7 +231,11 @@ export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Prom
           : { time: c.censored_days ?? 0, event: false },
       );
   const moca = await cohortBeforeAfter(db, f, 'moca');
-  const points = await trajectoryPoints(db, shown, f.instrument);
+  const points = await trajectoryPoints(
+    db,
+    shown.map((c) => c.id),
+    f.instrument,
+  );
   const byCourse = new Map<string, TrajectoryPoint[]>();
   for (const p of points) {
     const list = byCourse.get(p.course_id) ?? [];
@@ -257,7 +269,7 @@ export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Prom
       ci: wilsonCi(siResolved, siAtBaseline),
     },
     trajectories: {
-      courses: shown.map((course) => ({ course, points: byCourse.get(course) ?? [] })),
+      courses: shown.map(({ id, course }) => ({ course, points: byCourse.get(id) ?? [] })),
       meanByDoses: await cohortMeanByDoses(db, f, f.instrument),
     },
     adverseEventsPer100Sessions: (await cohortAdverseEvents(db, f)).map((a) => ({
@@ -295,8 +307,8 @@ export async function streamCohortDataset(
     first = false;
     batch = [];
   };
-  for (const r of datasetRows(kept)) {
-    batch.push(r);
+  for (const { row } of datasetRows(kept)) {
+    batch.push(row);
     if (batch.length >= DATASET_CHUNK) await flush();
   }
   if (batch.length > 0 || first) await flush();
