@@ -171,13 +171,19 @@ export class WorkerJobs implements Jobs {
     };
     return {
       [Symbol.asyncIterator]: () => ({
-        // The reader stopped early (a download cancelled): free the worker.
+        // The reader stopped early (a download cancelled): free the worker, or take
+        // the stream out of the queue if no worker has it yet (else a worker would
+        // later make its first chunk for nobody and wait for a reader forever).
         return: (): Promise<IteratorResult<string>> => {
           if (started && !done && !failure) {
+            const queued = this.queue.findIndex((p) => p.id === id);
+            if (queued >= 0) this.queue.splice(queued, 1);
             const slot = this.slots.find((s) => s.busy?.id === id);
             slot?.worker.postMessage({ type: 'cancel', id } satisfies ToWorker);
           }
           done = true;
+          chunks.length = 0;
+          notify();
           return Promise.resolve({ value: undefined, done: true });
         },
         next: async (): Promise<IteratorResult<string>> => {

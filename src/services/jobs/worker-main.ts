@@ -28,6 +28,10 @@ const { options } = workerData as { options: DatabaseOptions };
 const database = openDatabase({ ...options, readOnly: true, pgPoolSize: 2 });
 const post = (m: FromWorker) => port.postMessage(m);
 const acks = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+/** Streams whose reader stopped before they offered a chunk: their next chunk fails. */
+const cancelled = new Set<number>();
+const runningStreams = new Set<number>();
+const readerStopped = () => new Error('the reader stopped');
 
 /** Test support: announce that the task was taken, then hold this thread until released. */
 function holdIfPaused(pause: SharedArrayBuffer | undefined): void {
@@ -46,12 +50,14 @@ async function handle(m: Extract<ToWorker, { type: 'run' | 'stream' }>): Promise
       post({ type: 'result', id: m.id, value: await task(database.db, m.args) });
     } else {
       if (!isStreamName(m.task)) throw new Error(`no stream ${m.task}`);
+      runningStreams.add(m.id);
       const stream = STREAMS[m.task] as (
         db: typeof database.db,
         a: unknown,
         emit: (text: string) => Promise<void>,
       ) => Promise<void>;
       await stream(database.db, m.args, (text) => {
+        if (cancelled.has(m.id)) return Promise.reject(readerStopped());
         const acked = new Promise<void>((resolve, reject) => acks.set(m.id, { resolve, reject }));
         post({ type: 'chunk', id: m.id, text });
         return acked;
@@ -62,6 +68,8 @@ async function handle(m: Extract<ToWorker, { type: 'run' | 'stream' }>): Promise
     post({ type: 'error', id: m.id, error: serializeError(e) });
   } finally {
     acks.delete(m.id);
+    cancelled.delete(m.id);
+    runningStreams.delete(m.id);
   }
 }
 
@@ -70,7 +78,9 @@ port.on('message', (m: ToWorker) => {
     const waiting = acks.get(m.id);
     acks.delete(m.id);
     if (m.type === 'ack') waiting?.resolve();
-    else waiting?.reject(new Error('the reader stopped'));
+    else if (waiting) waiting.reject(readerStopped());
+    // Still making its first chunk (or between chunks): stop at the next one.
+    else if (runningStreams.has(m.id)) cancelled.add(m.id);
   } else if (m.type === 'close') {
     void database.close().finally(() => {
       post({ type: 'closed' });
