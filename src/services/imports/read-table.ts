@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 
@@ -28,7 +29,52 @@ export interface TableReader {
   sha256(): string;
 }
 
+/** Raised by the decoder below; named so the reader can say what is wrong. */
+class NotUtf8 extends Error {}
+
+/**
+ * Checks and decodes UTF-8 as the bytes stream past. Without it the parser turns
+ * every invalid byte into the same replacement character, so two subjects whose ids
+ * differ only in bytes of another encoding (Latin-1 accents, say) would become one.
+ */
+function utf8Text(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Decoded only to be checked; the bytes themselves go on to the parser unchanged.
+  const check = (bytes?: Buffer) => {
+    try {
+      if (bytes) decoder.decode(bytes, { stream: true });
+      else decoder.decode();
+    } catch {
+      throw new NotUtf8(
+        'the file is not UTF-8 text: save it as "CSV UTF-8" (or TSV) and try again',
+      );
+    }
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        check(chunk);
+        done(null, chunk);
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+    flush(done) {
+      try {
+        check();
+        done();
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
+}
+
 function unreadable(error: unknown): DomainError {
+  if (error instanceof NotUtf8)
+    return new DomainError('import.invalid', 'The file could not be read as a table.', [
+      { field: 'file', rule: 'utf8', message: error.message },
+    ]);
   const line = (error as { lines?: number }).lines;
   return new DomainError('import.invalid', 'The file could not be read as a table.', [
     {
@@ -48,7 +94,8 @@ export async function openTable(path: string, format: TableFormat): Promise<Tabl
   const hash = createHash('sha256');
   const file = createReadStream(path);
   file.on('data', (block) => hash.update(block));
-  const parser = file.pipe(
+  const text = file.pipe(utf8Text());
+  const parser = text.pipe(
     parse({
       delimiter: format === 'tsv' ? '\t' : ',',
       // BIDS and most exports write TSV without quoting; a stray quote is then just a character.
@@ -59,6 +106,7 @@ export async function openTable(path: string, format: TableFormat): Promise<Tabl
     }),
   );
   file.on('error', (e) => parser.destroy(e));
+  text.on('error', (e) => parser.destroy(e));
   const records: AsyncIterator<string[]> = parser[Symbol.asyncIterator]();
   let first: IteratorResult<string[]>;
   try {
