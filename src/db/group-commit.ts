@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
 
 export interface GroupCommitLimits {
@@ -64,6 +64,12 @@ interface Scope {
   readonly trx: Kysely<DB>;
   open: boolean;
 }
+
+// One name serves: units follow one another, each released before the next. Compiled
+// once: these run around every unit of work.
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint unit');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint unit');
 
 /**
  * Group commit (issue 10, ADR 0017). Units of work submitted while a batch is
@@ -162,9 +168,7 @@ export class GroupCommit implements UnitsOfWork {
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
             const unit = this.queue.shift()!;
-            // One name serves: units follow one another, each released before the next.
-            const name = 'unit';
-            await sql.raw(`savepoint ${name}`).execute(conn);
+            await conn.executeQuery(SAVEPOINT);
             // The unit's own scope: a promise it leaves running that submits a unit
             // after it has finished is queued, not run inside whichever unit is current.
             const unitScope: Scope = { trx: conn, open: true };
@@ -175,12 +179,12 @@ export class GroupCommit implements UnitsOfWork {
               failed += 1;
               unit.reject(e);
               // If this throws, the transaction itself is broken: the catch below fails the batch.
-              await sql.raw(`rollback to savepoint ${name}`).execute(conn);
-              await sql.raw(`release savepoint ${name}`).execute(conn);
+              await conn.executeQuery(ROLLBACK_TO_SAVEPOINT);
+              await conn.executeQuery(RELEASE_SAVEPOINT);
               continue;
             }
             unitScope.open = false;
-            await sql.raw(`release savepoint ${name}`).execute(conn);
+            await conn.executeQuery(RELEASE_SAVEPOINT);
             done.push(unit);
           }
           await sql.raw('commit').execute(conn);

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
 import type { AuthSessionTable } from '../tables/auth-session.table.js';
 import type { UserRow } from './user.repository.js';
@@ -12,21 +13,19 @@ export async function insertAuthSession(
   await db.insertInto('auth_sessions').values(row).execute();
 }
 
+// Every signed-in request runs these two (ADR 0017's bench: compiled once, not per request).
+const sessionById = prepareQuery((db, p) =>
+  db.selectFrom('auth_sessions').selectAll().where('id', '=', p(0)),
+);
+const userById = prepareQuery((db, p) => db.selectFrom('users').selectAll().where('id', '=', p(0)));
+
 export async function findSessionWithUser(
   db: Kysely<DB>,
   id: string,
 ): Promise<{ session: AuthSessionRow; user: UserRow } | undefined> {
-  const session = await db
-    .selectFrom('auth_sessions')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const session = (await sessionById.execute(db, [id])).rows[0];
   if (!session) return undefined;
-  const user = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', session.user_id)
-    .executeTakeFirst();
+  const user = (await userById.execute(db, [session.user_id])).rows[0];
   return user ? { session, user } : undefined;
 }
 
