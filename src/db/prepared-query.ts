@@ -55,7 +55,7 @@ export function prepareQuery<O>(
   // (`getExecutor` is marked internal in Kysely's typings but public and stable.)
   const byAdapter = new WeakMap<object, Compiled<O>>();
   return {
-    execute(db, args) {
+    async execute(db, args) {
       const adapter = db.getExecutor().adapter;
       let compiled = byAdapter.get(adapter);
       if (!compiled) {
@@ -70,7 +70,7 @@ export function prepareQuery<O>(
         const slot = slots[i] ?? -1;
         return slot < 0 ? v : args[slot];
       });
-      return db.executeQuery({ ...query, parameters });
+      return await db.executeQuery({ ...query, parameters });
     },
   };
 }
