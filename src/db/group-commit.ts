@@ -70,6 +70,8 @@ interface Scope {
 const SAVEPOINT = CompiledQuery.raw('savepoint unit');
 const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint unit');
 const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint unit');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
 
 /**
  * Group commit (issue 10, ADR 0017). Units of work submitted while a batch is
@@ -101,7 +103,16 @@ export class GroupCommit implements UnitsOfWork {
     private readonly beginStatement: 'begin' | 'begin immediate',
     private readonly durability: Durability | null,
     private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS,
-  ) {}
+  ) {
+    this.begin = CompiledQuery.raw(beginStatement);
+    this.beforeBatch = (durability?.beforeBatch ?? []).map((stmt) => CompiledQuery.raw(stmt));
+    this.afterBatch = (durability?.afterBatch ?? []).map((stmt) => CompiledQuery.raw(stmt));
+  }
+
+  /** The statements every batch runs, compiled once. */
+  private readonly begin: CompiledQuery;
+  private readonly beforeBatch: readonly CompiledQuery[];
+  private readonly afterBatch: readonly CompiledQuery[];
 
   run<T>(work: Work<T>): Promise<T> {
     const inside = this.scope.getStore();
@@ -161,9 +172,9 @@ export class GroupCommit implements UnitsOfWork {
     let failed = 0;
     try {
       await this.db.connection().execute(async (conn) => {
-        for (const stmt of this.durability?.beforeBatch ?? []) await sql.raw(stmt).execute(conn);
+        for (const stmt of this.beforeBatch) await conn.executeQuery(stmt);
         try {
-          await sql.raw(this.beginStatement).execute(conn);
+          await conn.executeQuery(this.begin);
           while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
@@ -187,15 +198,12 @@ export class GroupCommit implements UnitsOfWork {
             await conn.executeQuery(RELEASE_SAVEPOINT);
             done.push(unit);
           }
-          await sql.raw('commit').execute(conn);
+          await conn.executeQuery(COMMIT);
         } catch (e) {
-          await sql
-            .raw('rollback')
-            .execute(conn)
-            .catch(() => undefined);
+          await conn.executeQuery(ROLLBACK).catch(() => undefined);
           throw e;
         } finally {
-          for (const stmt of this.durability?.afterBatch ?? []) await sql.raw(stmt).execute(conn);
+          for (const stmt of this.afterBatch) await conn.executeQuery(stmt);
         }
       });
     } catch (e) {

@@ -10,6 +10,7 @@ import type {
   VitalsBody,
 } from '../../contracts/sessions.contract.js';
 import { listConsents } from '../../db/repositories/patient.repository.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DB } from '../../db/schema.js';
 import type { SessionTable } from '../../db/tables/session.table.js';
 import { utcDate } from '../../domain/dates.js';
@@ -72,6 +73,22 @@ async function bump(
       `Someone else changed this session (you had version ${expected}, it is now ${s.version}); your change was not saved. Reload and try again.`,
       [{ field: 'version', rule: 'current-version', message: `must be ${s.version}` }],
     );
+  }
+}
+
+// Every append (each vitals write) bumps the version: compiled once (prepared-query.ts).
+const bumpVersion = prepareQuery((db, p) =>
+  db
+    .updateTable('sessions')
+    .set({ version: sql<number>`version + 1`, updated_at: p(1) })
+    .where('id', '=', p(0)),
+);
+
+/** `bump` for an append: no expected version, nothing else changed. */
+async function touchSession(trx: Kysely<DB>, id: string, nowIso: string): Promise<void> {
+  const r = await bumpVersion.execute(trx, [id, nowIso]);
+  if (Number(r.numAffectedRows) !== 1) {
+    throw new DomainError('session.not_found', `No session ${id}.`);
   }
 }
 
@@ -450,7 +467,7 @@ async function appendToSession(
     const loaded = await loadSettings(trx);
     const view: AppendScope['view'] = {};
     await work({ trx, audit, session, loaded, now, view });
-    await bump(trx, session, null, {}, now.toISOString());
+    await touchSession(trx, session.id, now.toISOString());
     return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now, view.vitals);
   });
 }
