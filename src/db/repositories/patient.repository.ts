@@ -87,35 +87,37 @@ export async function searchPatients(
   return { rows, total: Number(totalRow.n) };
 }
 
-// A chart read and every session view run these (compiled once: prepared-query.ts).
-const latestWeight = prepareQuery((db, p) =>
-  db
-    .selectFrom('body_measurements')
-    .select('weight_g')
-    .where('patient_id', '=', p(0))
-    .where('weight_g', 'is not', null)
-    .orderBy('measured_on', 'desc')
-    .orderBy('recorded_at', 'desc')
-    .limit(1),
-);
-const latestHeight = prepareQuery((db, p) =>
-  db
-    .selectFrom('body_measurements')
-    .select('height_mm')
-    .where('patient_id', '=', p(0))
-    .where('height_mm', 'is not', null)
-    .orderBy('measured_on', 'desc')
-    .orderBy('recorded_at', 'desc')
-    .limit(1),
+// A chart read and every session view run this: both latest values in one statement,
+// compiled once (prepared-query.ts).
+const latestBoth = prepareQuery((db, p) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('body_measurements')
+      .select('weight_g')
+      .where('patient_id', '=', p(0))
+      .where('weight_g', 'is not', null)
+      .orderBy('measured_on', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .limit(1)
+      .as('weight_g'),
+    eb
+      .selectFrom('body_measurements')
+      .select('height_mm')
+      .where('patient_id', '=', p(0))
+      .where('height_mm', 'is not', null)
+      .orderBy('measured_on', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .limit(1)
+      .as('height_mm'),
+  ]),
 );
 
 export async function latestMeasurements(
   db: Kysely<DB>,
   patientId: string,
 ): Promise<{ weightG: number | null; heightMm: number | null }> {
-  const weight = (await latestWeight.execute(db, [patientId])).rows[0];
-  const height = (await latestHeight.execute(db, [patientId])).rows[0];
-  return { weightG: weight?.weight_g ?? null, heightMm: height?.height_mm ?? null };
+  const row = (await latestBoth.execute(db, [patientId])).rows[0];
+  return { weightG: row?.weight_g ?? null, heightMm: row?.height_mm ?? null };
 }
 
 export async function insertMeasurement(
