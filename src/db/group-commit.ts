@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
 
 export interface GroupCommitLimits {
@@ -65,6 +65,14 @@ interface Scope {
   open: boolean;
 }
 
+// One name serves: units follow one another, each released before the next. Compiled
+// once: these run around every unit of work.
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint unit');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint unit');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+
 /**
  * Group commit (issue 10, ADR 0017). Units of work submitted while a batch is
  * being assembled or committed share one database transaction and one commit:
@@ -95,7 +103,16 @@ export class GroupCommit implements UnitsOfWork {
     private readonly beginStatement: 'begin' | 'begin immediate',
     private readonly durability: Durability | null,
     private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS,
-  ) {}
+  ) {
+    this.begin = CompiledQuery.raw(beginStatement);
+    this.beforeBatch = (durability?.beforeBatch ?? []).map((stmt) => CompiledQuery.raw(stmt));
+    this.afterBatch = (durability?.afterBatch ?? []).map((stmt) => CompiledQuery.raw(stmt));
+  }
+
+  /** The statements every batch runs, compiled once. */
+  private readonly begin: CompiledQuery;
+  private readonly beforeBatch: readonly CompiledQuery[];
+  private readonly afterBatch: readonly CompiledQuery[];
 
   run<T>(work: Work<T>): Promise<T> {
     const inside = this.scope.getStore();
@@ -155,16 +172,14 @@ export class GroupCommit implements UnitsOfWork {
     let failed = 0;
     try {
       await this.db.connection().execute(async (conn) => {
-        for (const stmt of this.durability?.beforeBatch ?? []) await sql.raw(stmt).execute(conn);
+        for (const stmt of this.beforeBatch) await conn.executeQuery(stmt);
         try {
-          await sql.raw(this.beginStatement).execute(conn);
+          await conn.executeQuery(this.begin);
           while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
             const unit = this.queue.shift()!;
-            // One name serves: units follow one another, each released before the next.
-            const name = 'unit';
-            await sql.raw(`savepoint ${name}`).execute(conn);
+            await conn.executeQuery(SAVEPOINT);
             // The unit's own scope: a promise it leaves running that submits a unit
             // after it has finished is queued, not run inside whichever unit is current.
             const unitScope: Scope = { trx: conn, open: true };
@@ -175,23 +190,20 @@ export class GroupCommit implements UnitsOfWork {
               failed += 1;
               unit.reject(e);
               // If this throws, the transaction itself is broken: the catch below fails the batch.
-              await sql.raw(`rollback to savepoint ${name}`).execute(conn);
-              await sql.raw(`release savepoint ${name}`).execute(conn);
+              await conn.executeQuery(ROLLBACK_TO_SAVEPOINT);
+              await conn.executeQuery(RELEASE_SAVEPOINT);
               continue;
             }
             unitScope.open = false;
-            await sql.raw(`release savepoint ${name}`).execute(conn);
+            await conn.executeQuery(RELEASE_SAVEPOINT);
             done.push(unit);
           }
-          await sql.raw('commit').execute(conn);
+          await conn.executeQuery(COMMIT);
         } catch (e) {
-          await sql
-            .raw('rollback')
-            .execute(conn)
-            .catch(() => undefined);
+          await conn.executeQuery(ROLLBACK).catch(() => undefined);
           throw e;
         } finally {
-          for (const stmt of this.durability?.afterBatch ?? []) await sql.raw(stmt).execute(conn);
+          for (const stmt of this.afterBatch) await conn.executeQuery(stmt);
         }
       });
     } catch (e) {

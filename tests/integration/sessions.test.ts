@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bpRise } from '../../src/domain/sessions/bp-rise.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 
@@ -196,6 +197,48 @@ describe.each(dialects())('courses and sessions on %s', (dialect) => {
     const acked = (await post(s(`/alerts/${high.alerts[0].id}/acknowledge`), {}, 'nurse')).json();
     expect(acked.alerts[0].acknowledgedAt).not.toBeNull();
     expect(high.nextVitalsDueAt).not.toBeNull();
+  });
+
+  it('answers a vitals write with the view a fresh read gives, a back-dated reading in its place', async () => {
+    const takenAt = new Date(api.clock.now().getTime() - 60_000).toISOString();
+    const res = await post(
+      s('/vitals'),
+      { takenAt, systolicMmHg: 190, diastolicMmHg: 108, heartRateBpm: 90 },
+      'nurse',
+    );
+    expect(res.statusCode).toBe(200);
+    const written = res.json();
+    expect(written).toEqual(await session());
+    // Not the last reading: the ones recorded earlier were taken after it.
+    const takenAts = written.vitals.map((v: { takenAt: string }) => v.takenAt);
+    expect(takenAts).toContain(takenAt);
+    expect(written.vitals.at(-1).takenAt).not.toBe(takenAt);
+    expect(takenAts).toEqual([...takenAts].sort());
+    // The stored rise counts every reading, the new one included.
+    const db = api.deps.database.db;
+    const rows = await db
+      .selectFrom('vitals')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .execute();
+    const stored = await db
+      .selectFrom('sessions')
+      .select(['systolic_rise_mmhg', 'diastolic_rise_mmhg'])
+      .where('id', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    const expected = bpRise(
+      [...rows]
+        .sort((a, b) => a.taken_at.localeCompare(b.taken_at))
+        .map((v) => ({
+          phase: v.phase,
+          systolicMmHg: v.systolic_mmhg,
+          diastolicMmHg: v.diastolic_mmhg,
+        })),
+    );
+    expect(stored).toEqual({
+      systolic_rise_mmhg: expected.systolicRiseMmHg,
+      diastolic_rise_mmhg: expected.diastolicRiseMmHg,
+    });
   });
 
   it('records ratings through the instrument library and adverse events', async () => {

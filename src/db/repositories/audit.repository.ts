@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Dialect } from '../database.js';
 import { auditHash, GENESIS_HASH, type HashedAuditFields } from '../audit-hash.js';
+import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
 import type { AuditEventTable } from '../tables/audit-event.table.js';
 
@@ -8,6 +9,29 @@ export type AuditRow = Selectable<AuditEventTable>;
 
 /** Any constant works; it names the lock that serialises appends on PostgreSQL. */
 const AUDIT_LOCK_KEY = 7_340_201;
+
+// Every audited use case runs these two (compiled once: prepared-query.ts).
+const chainHead = prepareQuery((db) =>
+  db.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1),
+);
+const insertOne = prepareQuery((db, p) =>
+  db.insertInto('audit_events').values({
+    id: p(0),
+    at: p(1),
+    actor_user_id: p(2),
+    actor_email: p(3),
+    actor_role: p(4),
+    action: p(5),
+    entity_type: p(6),
+    entity_id: p(7),
+    patient_id: p(8),
+    request_id: p(9),
+    ip: p(10),
+    details: p(11),
+    prev_hash: p(12),
+    hash: p(13),
+  }),
+);
 
 /**
  * Appends events to the hash chain. Must run inside the caller's transaction so
@@ -23,12 +47,7 @@ export async function appendAuditEvents(
     // Several app servers may share one database: take the chain head in turn.
     await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   }
-  const last = await trx
-    .selectFrom('audit_events')
-    .select('hash')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = (await chainHead.execute(trx, [])).rows[0];
   let prev = last?.hash ?? GENESIS_HASH;
   const rows = events.map((e) => {
     const hash = auditHash(prev, e);
@@ -36,6 +55,27 @@ export async function appendAuditEvents(
     prev = hash;
     return row;
   });
+  const [only] = rows;
+  if (rows.length === 1 && only) {
+    // Most use cases append one event: a statement compiled once.
+    await insertOne.execute(trx, [
+      only.id,
+      only.at,
+      only.actor_user_id,
+      only.actor_email,
+      only.actor_role,
+      only.action,
+      only.entity_type,
+      only.entity_id,
+      only.patient_id,
+      only.request_id,
+      only.ip,
+      only.details,
+      only.prev_hash,
+      only.hash,
+    ]);
+    return;
+  }
   // Insert in chunks to stay under bind-parameter limits.
   for (let i = 0; i < rows.length; i += 500) {
     await trx

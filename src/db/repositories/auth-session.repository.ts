@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
 import type { AuthSessionTable } from '../tables/auth-session.table.js';
 import type { UserRow } from './user.repository.js';
@@ -12,22 +13,52 @@ export async function insertAuthSession(
   await db.insertInto('auth_sessions').values(row).execute();
 }
 
+// Every signed-in request runs this: one statement, compiled once (prepared-query.ts).
+const sessionWithUser = prepareQuery((db, p) =>
+  db
+    .selectFrom('auth_sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select([
+      's.id as s_id',
+      's.user_id as s_user_id',
+      's.created_at as s_created_at',
+      's.last_seen_at as s_last_seen_at',
+      's.expires_at as s_expires_at',
+      's.ip as s_ip',
+      's.user_agent as s_user_agent',
+    ])
+    .where('s.id', '=', p(0)),
+);
+
 export async function findSessionWithUser(
   db: Kysely<DB>,
   id: string,
 ): Promise<{ session: AuthSessionRow; user: UserRow } | undefined> {
-  const session = await db
-    .selectFrom('auth_sessions')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!session) return undefined;
-  const user = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', session.user_id)
-    .executeTakeFirst();
-  return user ? { session, user } : undefined;
+  const row = (await sessionWithUser.execute(db, [id])).rows[0];
+  if (!row) return undefined;
+  const {
+    s_id,
+    s_user_id,
+    s_created_at,
+    s_last_seen_at,
+    s_expires_at,
+    s_ip,
+    s_user_agent,
+    ...user
+  } = row;
+  return {
+    session: {
+      id: s_id,
+      user_id: s_user_id,
+      created_at: s_created_at,
+      last_seen_at: s_last_seen_at,
+      expires_at: s_expires_at,
+      ip: s_ip,
+      user_agent: s_user_agent,
+    },
+    user,
+  };
 }
 
 export async function touchAuthSession(db: Kysely<DB>, id: string, at: string): Promise<void> {

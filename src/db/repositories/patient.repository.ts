@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
 import type {
   BodyMeasurementTable,
@@ -12,8 +13,12 @@ export type MeasurementRow = Selectable<BodyMeasurementTable>;
 export type DiagnosisRow = Selectable<DiagnosisTable>;
 export type ConsentRow = Selectable<ConsentTable>;
 
-export function findPatient(db: Kysely<DB>, id: string): Promise<PatientRow | undefined> {
-  return db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+const patientById = prepareQuery((db, p) =>
+  db.selectFrom('patients').selectAll().where('id', '=', p(0)),
+);
+
+export async function findPatient(db: Kysely<DB>, id: string): Promise<PatientRow | undefined> {
+  return (await patientById.execute(db, [id])).rows[0];
 }
 
 export function findPatientByMrn(db: Kysely<DB>, mrn: string): Promise<PatientRow | undefined> {
@@ -82,29 +87,37 @@ export async function searchPatients(
   return { rows, total: Number(totalRow.n) };
 }
 
+// A chart read and every session view run this: both latest values in one statement,
+// compiled once (prepared-query.ts).
+const latestBoth = prepareQuery((db, p) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('body_measurements')
+      .select('weight_g')
+      .where('patient_id', '=', p(0))
+      .where('weight_g', 'is not', null)
+      .orderBy('measured_on', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .limit(1)
+      .as('weight_g'),
+    eb
+      .selectFrom('body_measurements')
+      .select('height_mm')
+      .where('patient_id', '=', p(0))
+      .where('height_mm', 'is not', null)
+      .orderBy('measured_on', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .limit(1)
+      .as('height_mm'),
+  ]),
+);
+
 export async function latestMeasurements(
   db: Kysely<DB>,
   patientId: string,
 ): Promise<{ weightG: number | null; heightMm: number | null }> {
-  const weight = await db
-    .selectFrom('body_measurements')
-    .select('weight_g')
-    .where('patient_id', '=', patientId)
-    .where('weight_g', 'is not', null)
-    .orderBy('measured_on', 'desc')
-    .orderBy('recorded_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const height = await db
-    .selectFrom('body_measurements')
-    .select('height_mm')
-    .where('patient_id', '=', patientId)
-    .where('height_mm', 'is not', null)
-    .orderBy('measured_on', 'desc')
-    .orderBy('recorded_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return { weightG: weight?.weight_g ?? null, heightMm: height?.height_mm ?? null };
+  const row = (await latestBoth.execute(db, [patientId])).rows[0];
+  return { weightG: row?.weight_g ?? null, heightMm: row?.height_mm ?? null };
 }
 
 export async function insertMeasurement(

@@ -1,12 +1,18 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
 import type { SettingChangeTable } from '../tables/assessment.table.js';
 
 export type SettingChangeRow = Selectable<SettingChangeTable>;
 
 /** Every change in order; the current value of a key is its last change. */
-export function listSettingChanges(db: Kysely<DB>): Promise<SettingChangeRow[]> {
-  return db.selectFrom('setting_changes').selectAll().orderBy('version').execute();
+// Every session write loads the settings (compiled once: prepared-query.ts).
+const allChanges = prepareQuery((db) =>
+  db.selectFrom('setting_changes').selectAll().orderBy('version'),
+);
+
+export async function listSettingChanges(db: Kysely<DB>): Promise<SettingChangeRow[]> {
+  return (await allChanges.execute(db, [])).rows;
 }
 
 export async function latestSettingVersion(db: Kysely<DB>): Promise<number> {

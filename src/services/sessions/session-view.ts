@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ProtocolDto, SessionDto } from '../../contracts/sessions.contract.js';
 import { latestMeasurements } from '../../db/repositories/patient.repository.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DB } from '../../db/schema.js';
 import type { SessionTable, VitalsTable } from '../../db/tables/session.table.js';
 import { vitalsDue } from '../../domain/sessions/alert-rules.js';
@@ -10,20 +11,72 @@ import type { Settings } from '../../domain/settings/setting-definitions.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 
 export type SessionRow = Selectable<SessionTable>;
-export type VitalsRow = Selectable<VitalsTable>;
+/**
+ * A reading as sessions use it: every column but the ids a session already knows
+ * (its own, its patient's) and who recorded it. A vitals write reads every reading of
+ * the session, and the view lists them all, so narrower rows cost less to read.
+ */
+export type VitalsRow = Omit<Selectable<VitalsTable>, 'session_id' | 'patient_id' | 'recorded_by'>;
+
+// A chairside screen's view runs these on every write and every poll: compiled once
+// per dialect (prepared-query.ts), not built and compiled per request.
+const sessionById = prepareQuery((db, p) =>
+  db.selectFrom('sessions').selectAll().where('id', '=', p(0)),
+);
+const courseProtocol = prepareQuery((db, p) =>
+  db.selectFrom('courses').select('protocol').where('id', '=', p(0)),
+);
+const vitalsOfSession = prepareQuery((db, p) =>
+  db
+    .selectFrom('vitals')
+    .select([
+      'id',
+      'taken_at',
+      'phase',
+      'systolic_mmhg',
+      'diastolic_mmhg',
+      'heart_rate_bpm',
+      'spo2_percent',
+      'respiratory_rate',
+      'rhythm',
+      'recorded_at',
+    ])
+    .where('session_id', '=', p(0))
+    .orderBy('taken_at')
+    .orderBy('recorded_at'),
+);
+const ratingsOfSession = prepareQuery((db, p) =>
+  db
+    .selectFrom('assessments')
+    .select(['id', 'instrument', 'administered_at', 'total', 'subscales'])
+    .where('session_id', '=', p(0))
+    .orderBy('administered_at'),
+);
+const patientOfSession = prepareQuery((db, p) =>
+  db
+    .selectFrom('patients')
+    .select(['id', 'mrn', 'family_name', 'given_name', 'sex'])
+    .where('id', '=', p(0)),
+);
+const alertsOfSession = prepareQuery((db, p) =>
+  db.selectFrom('session_alerts').selectAll().where('session_id', '=', p(0)).orderBy('raised_at'),
+);
+const adverseEventsOfSession = prepareQuery((db, p) =>
+  db.selectFrom('adverse_events').selectAll().where('session_id', '=', p(0)).orderBy('onset_at'),
+);
+const eventsOfSession = prepareQuery((db, p) =>
+  db.selectFrom('session_events').selectAll().where('session_id', '=', p(0)).orderBy('at'),
+);
 
 export async function loadSessionRow(db: Kysely<DB>, id: string): Promise<SessionRow> {
-  const s = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const s = (await sessionById.execute(db, [id])).rows[0];
   if (!s) throw new DomainError('session.not_found', `No session ${id}.`);
   return s;
 }
 
 export async function sessionProtocol(db: Kysely<DB>, courseId: string): Promise<ProtocolDto> {
-  const c = await db
-    .selectFrom('courses')
-    .select('protocol')
-    .where('id', '=', courseId)
-    .executeTakeFirstOrThrow();
+  const c = (await courseProtocol.execute(db, [courseId])).rows[0];
+  if (!c) throw new Error(`course ${courseId} of a session is missing`);
   return JSON.parse(c.protocol) as ProtocolDto;
 }
 
@@ -31,58 +84,35 @@ export const predoseOf = (vitals: readonly VitalsRow[]): VitalsRow | undefined =
   vitals.filter((v) => v.phase === 'predose').at(-1);
 
 export async function sessionVitals(db: Kysely<DB>, id: string): Promise<VitalsRow[]> {
-  return db
-    .selectFrom('vitals')
-    .selectAll()
-    .where('session_id', '=', id)
-    .orderBy('taken_at')
-    .orderBy('recorded_at')
-    .execute();
+  return (await vitalsOfSession.execute(db, [id])).rows;
 }
 
 export async function sessionRatings(db: Kysely<DB>, id: string) {
-  return db
-    .selectFrom('assessments')
-    .select(['id', 'instrument', 'administered_at', 'total', 'subscales'])
-    .where('session_id', '=', id)
-    .orderBy('administered_at')
-    .execute();
+  return (await ratingsOfSession.execute(db, [id])).rows;
 }
 
-/** Everything a chairside screen shows, computed from the stored rows. */
+/**
+ * Everything a chairside screen shows, computed from the stored rows. A caller that
+ * has just read the session's vitals in the same transaction (and written nothing
+ * to them since, or added what it wrote in order) passes them in rather than have
+ * them read again.
+ */
 export async function buildSessionDto(
   db: Kysely<DB>,
   s: SessionRow,
   settings: Settings,
   now: Date,
+  currentVitals?: readonly VitalsRow[],
 ): Promise<SessionDto> {
-  const patient = await db
-    .selectFrom('patients')
-    .select(['id', 'mrn', 'family_name', 'given_name', 'sex'])
-    .where('id', '=', s.patient_id)
-    .executeTakeFirstOrThrow();
+  const patient = (await patientOfSession.execute(db, [s.patient_id])).rows[0];
+  if (!patient) throw new Error(`patient ${s.patient_id} of session ${s.id} is missing`);
   const latest = await latestMeasurements(db, s.patient_id);
   const protocol = await sessionProtocol(db, s.course_id);
-  const vitals = await sessionVitals(db, s.id);
-  const alerts = await db
-    .selectFrom('session_alerts')
-    .selectAll()
-    .where('session_id', '=', s.id)
-    .orderBy('raised_at')
-    .execute();
-  const aes = await db
-    .selectFrom('adverse_events')
-    .selectAll()
-    .where('session_id', '=', s.id)
-    .orderBy('onset_at')
-    .execute();
+  const vitals = currentVitals ?? (await sessionVitals(db, s.id));
+  const alerts = (await alertsOfSession.execute(db, [s.id])).rows;
+  const aes = (await adverseEventsOfSession.execute(db, [s.id])).rows;
   const ratings = await sessionRatings(db, s.id);
-  const events = await db
-    .selectFrom('session_events')
-    .selectAll()
-    .where('session_id', '=', s.id)
-    .orderBy('at')
-    .execute();
+  const events = (await eventsOfSession.execute(db, [s.id])).rows;
   const state = s.state as SessionState;
   const postdose = vitals.filter((v) => v.phase !== 'predose');
   const lastVitals = vitals.at(-1);

@@ -10,6 +10,7 @@ import type {
   VitalsBody,
 } from '../../contracts/sessions.contract.js';
 import { listConsents } from '../../db/repositories/patient.repository.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DB } from '../../db/schema.js';
 import type { SessionTable } from '../../db/tables/session.table.js';
 import { utcDate } from '../../domain/dates.js';
@@ -44,6 +45,7 @@ import {
   sessionRatings,
   sessionVitals,
   type SessionRow,
+  type VitalsRow,
 } from './session-view.js';
 import { latestMeasurements } from '../../db/repositories/patient.repository.js';
 
@@ -71,6 +73,22 @@ async function bump(
       `Someone else changed this session (you had version ${expected}, it is now ${s.version}); your change was not saved. Reload and try again.`,
       [{ field: 'version', rule: 'current-version', message: `must be ${s.version}` }],
     );
+  }
+}
+
+// Every append (each vitals write) bumps the version: compiled once (prepared-query.ts).
+const bumpVersion = prepareQuery((db, p) =>
+  db
+    .updateTable('sessions')
+    .set({ version: sql<number>`version + 1`, updated_at: p(1) })
+    .where('id', '=', p(0)),
+);
+
+/** `bump` for an append: no expected version, nothing else changed. */
+async function touchSession(trx: Kysely<DB>, id: string, nowIso: string): Promise<void> {
+  const r = await bumpVersion.execute(trx, [id, nowIso]);
+  if (Number(r.numAffectedRows) !== 1) {
+    throw new DomainError('session.not_found', `No session ${id}.`);
   }
 }
 
@@ -425,6 +443,11 @@ interface AppendScope {
   readonly session: SessionRow;
   readonly loaded: { readonly settings: Settings; readonly version: number };
   readonly now: Date;
+  /**
+   * The session's vitals as they now stand, when the work has them in hand (a vitals
+   * write): the view is built from them instead of reading every reading again.
+   */
+  view: { vitals?: readonly VitalsRow[] };
 }
 
 /**
@@ -442,9 +465,10 @@ async function appendToSession(
   return inTransaction(deps, ctx, async (trx, audit) => {
     const session = await loadSessionRow(trx, id);
     const loaded = await loadSettings(trx);
-    await work({ trx, audit, session, loaded, now });
-    await bump(trx, session, null, {}, now.toISOString());
-    return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now);
+    const view: AppendScope['view'] = {};
+    await work({ trx, audit, session, loaded, now, view });
+    await touchSession(trx, session.id, now.toISOString());
+    return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now, view.vitals);
   });
 }
 
@@ -456,6 +480,26 @@ function phaseOf(s: SessionRow, what: string): string {
       `${what} are recorded from check-in to discharge; this session is ${s.state}.`,
     );
   return phase;
+}
+
+/**
+ * `rows` (ordered by taken_at, then recorded_at) with `row` added where that order
+ * puts it: after every reading taken (and recorded) no later, as a fresh read of
+ * the table would list it.
+ */
+function withReadingInOrder(rows: readonly VitalsRow[], row: VitalsRow): VitalsRow[] {
+  let at = rows.length;
+  while (at > 0) {
+    const prev = rows[at - 1];
+    if (
+      prev === undefined ||
+      prev.taken_at < row.taken_at ||
+      (prev.taken_at === row.taken_at && prev.recorded_at <= row.recorded_at)
+    )
+      break;
+    at -= 1;
+  }
+  return [...rows.slice(0, at), row, ...rows.slice(at)];
 }
 
 /** Appends a reading, evaluates every alert rule against the pre-dose reading, and raises what fires. */
@@ -495,67 +539,76 @@ export async function recordSessionVitals(
       { field: 'takenAt', rule: 'not-in-future', message: 'must not be in the future' },
     ]);
   }
-  return appendToSession(deps, ctx, id, async ({ trx, audit, session: s, loaded, now: at }) => {
-    const phase = phaseOf(s, 'Vitals');
-    const before = predoseOf(await sessionVitals(trx, s.id));
-    const row = {
-      id: newId(),
-      session_id: s.id,
-      patient_id: s.patient_id,
-      taken_at: takenAt.toISOString(),
-      phase,
-      systolic_mmhg: body.systolicMmHg ?? null,
-      diastolic_mmhg: body.diastolicMmHg ?? null,
-      heart_rate_bpm: body.heartRateBpm ?? null,
-      spo2_percent: body.spo2Percent ?? null,
-      respiratory_rate: body.respiratoryRate ?? null,
-      rhythm: body.rhythm ?? null,
-      recorded_by: actor.userId,
-      recorded_at: at.toISOString(),
-    };
-    await trx.insertInto('vitals').values(row).execute();
-    // Keep the session's largest BP rise current for reports (one place: bp-rise.ts).
-    const rise = bpRise(
-      (await sessionVitals(trx, s.id)).map((v) => ({
-        phase: v.phase,
-        systolicMmHg: v.systolic_mmhg,
-        diastolicMmHg: v.diastolic_mmhg,
-      })),
-    );
-    await trx
-      .updateTable('sessions')
-      .set({
-        systolic_rise_mmhg: rise.systolicRiseMmHg,
-        diastolic_rise_mmhg: rise.diastolicRiseMmHg,
-      })
-      .where('id', '=', s.id)
-      .execute();
-    audit({
-      action: 'session.vitals',
-      entityType: 'vitals',
-      entityId: row.id,
-      patientId: s.patient_id,
-      details: { after: row },
-    });
-    if (phase !== 'predose') {
-      const reading = (v: typeof row | NonNullable<typeof before>) => ({
-        systolicMmHg: v.systolic_mmhg,
-        diastolicMmHg: v.diastolic_mmhg,
-        heartRateBpm: v.heart_rate_bpm,
-        spo2Percent: v.spo2_percent,
-        rhythm: v.rhythm as 'regular' | 'irregular' | null,
-      });
-      await raise(
-        trx,
-        audit,
-        s,
-        evaluateVitals(reading(row), before ? reading(before) : null, loaded.settings),
-        'vitals',
-        row.id,
-        at.toISOString(),
+  return appendToSession(
+    deps,
+    ctx,
+    id,
+    async ({ trx, audit, session: s, loaded, now: at, view }) => {
+      const phase = phaseOf(s, 'Vitals');
+      const earlier = await sessionVitals(trx, s.id);
+      const before = predoseOf(earlier);
+      const row = {
+        id: newId(),
+        session_id: s.id,
+        patient_id: s.patient_id,
+        taken_at: takenAt.toISOString(),
+        phase,
+        systolic_mmhg: body.systolicMmHg ?? null,
+        diastolic_mmhg: body.diastolicMmHg ?? null,
+        heart_rate_bpm: body.heartRateBpm ?? null,
+        spo2_percent: body.spo2Percent ?? null,
+        respiratory_rate: body.respiratoryRate ?? null,
+        rhythm: body.rhythm ?? null,
+        recorded_by: actor.userId,
+        recorded_at: at.toISOString(),
+      };
+      await trx.insertInto('vitals').values(row).execute();
+      // Every reading, in the order sessionVitals reads them, without reading them again.
+      const vitals = withReadingInOrder(earlier, row);
+      view.vitals = vitals;
+      // Keep the session's largest BP rise current for reports (one place: bp-rise.ts).
+      const rise = bpRise(
+        vitals.map((v) => ({
+          phase: v.phase,
+          systolicMmHg: v.systolic_mmhg,
+          diastolicMmHg: v.diastolic_mmhg,
+        })),
       );
-    }
-  });
+      await trx
+        .updateTable('sessions')
+        .set({
+          systolic_rise_mmhg: rise.systolicRiseMmHg,
+          diastolic_rise_mmhg: rise.diastolicRiseMmHg,
+        })
+        .where('id', '=', s.id)
+        .execute();
+      audit({
+        action: 'session.vitals',
+        entityType: 'vitals',
+        entityId: row.id,
+        patientId: s.patient_id,
+        details: { after: row },
+      });
+      if (phase !== 'predose') {
+        const reading = (v: typeof row | NonNullable<typeof before>) => ({
+          systolicMmHg: v.systolic_mmhg,
+          diastolicMmHg: v.diastolic_mmhg,
+          heartRateBpm: v.heart_rate_bpm,
+          spo2Percent: v.spo2_percent,
+          rhythm: v.rhythm as 'regular' | 'irregular' | null,
+        });
+        await raise(
+          trx,
+          audit,
+          s,
+          evaluateVitals(reading(row), before ? reading(before) : null, loaded.settings),
+          'vitals',
+          row.id,
+          at.toISOString(),
+        );
+      }
+    },
+  );
 }
 
 export async function acknowledgeSessionAlert(
