@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v4 as uuidv4 } from 'uuid';
 import { Problem } from '../contracts/common.contract.js';
 import type { Deps as BaseDeps } from '../services/deps.js';
+import { clearLeftoverUploads } from '../services/imports/import-upload.js';
 import { OutcomeRefresher } from '../services/outcomes/outcome-refresher.js';
 import { registerCompression } from './http/compression.js';
 import { errorHandler, problem, sendProblem } from './http/errors.js';
@@ -64,6 +65,9 @@ export async function buildApp(
     // shared proxy (a clinic's shared workstation, a corporate cache).
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');
+    // Refused before its body was read (not signed in, not allowed, too large): close the
+    // connection after answering rather than read the rest of a body nobody will use.
+    if (reply.statusCode >= 400 && !request.raw.complete) reply.header('connection', 'close');
   });
 
   // Before any route, so every route gets its compression rule (ADR 0016).
@@ -110,7 +114,11 @@ export async function buildApp(
   const webRoot = findWebApp(options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
   if (webRoot !== null) await registerWebApp(app, webRoot);
 
-  app.addHook('onReady', () => refresher.start(deps));
+  app.addHook('onReady', async () => {
+    // Uploads a killed server was importing: nothing can finish them now (ADR 0018).
+    await clearLeftoverUploads(deps.config.dataDir);
+    refresher.start(deps);
+  });
   app.addHook('onClose', () => refresher.stop());
 
   app.setNotFoundHandler((request, reply) => {

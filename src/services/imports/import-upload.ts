@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
@@ -25,6 +25,26 @@ function tooLarge(limit: number, bytes: number | null): DomainError {
   return new DomainError('import.too_large', `The upload is too large: ${message}.`, [
     { field: 'body', rule: 'max-bytes', message },
   ]);
+}
+
+/** Where uploads wait while they are imported. */
+const uploadsDir = (dataDir: string) => join(dataDir, 'uploads');
+
+/**
+ * Removes uploads left by a server that stopped mid-import (killed, power cut): they
+ * may hold identifiers, and only the server that received them could import them.
+ * Called as the server starts, before it takes any request.
+ */
+export async function clearLeftoverUploads(dataDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(uploadsDir(dataDir));
+  } catch {
+    return 0;
+  }
+  const left = names.filter((n) => n.endsWith('.upload'));
+  await Promise.all(left.map((n) => rm(join(uploadsDir(dataDir), n), { force: true })));
+  return left.length;
 }
 
 /**
@@ -107,7 +127,7 @@ export async function importUpload(
       },
     ]);
   }
-  const dir = join(deps.config.dataDir, 'uploads');
+  const dir = uploadsDir(deps.config.dataDir);
   const path = await saveUpload(dir, req.body, deps.config.importMaxBytes, req.declaredBytes);
   try {
     return await importTable(deps, ctx, {
