@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerJobs } from '../../src/services/jobs/jobs.js';
+import { checkedInSession } from '../helpers/chairside.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 
@@ -13,45 +14,11 @@ describe.each(dialects())('a long report and the chairside on %s', (dialect) => 
 
   beforeAll(async () => {
     api = await startTestApi(dialect);
-    const patientId = (
-      await post('/api/v1/patients', {
-        mrn: 'CON-1',
-        familyName: 'Concurrent',
-        givenName: 'Cleo',
-        dateOfBirth: '1980-01-01',
-        sex: 'female',
-        weightKg: 70,
-      })
-    ).json().id;
-    const p = (path: string) => `/api/v1/patients/${patientId}${path}`;
-    await post(p('/screens'), {
-      present: [],
-      systolicMmHg: 120,
-      diastolicMmHg: 80,
-      heartRateBpm: 70,
+    sessionId = await checkedInSession(api, {
+      mrn: 'CON-1',
+      familyName: 'Concurrent',
+      givenName: 'Cleo',
     });
-    await post(p('/consents'), {
-      documentTitle: 'Ketamine consent',
-      documentVersion: '1',
-      signedOn: '2026-01-01',
-      signerName: 'Cleo Concurrent',
-      signerRelation: 'patient',
-    });
-    const course = await post(p('/courses'), {
-      protocolId: 'iv-standard',
-      startOn: '2026-11-27',
-      trdOverrideReason: 'Documented TRD from the referring letter',
-    });
-    expect(course.statusCode, course.body).toBe(201);
-    sessionId = course.json().sessions[0].id;
-    const version = (await api.as('nurse', { url: `/api/v1/sessions/${sessionId}` })).json()
-      .version;
-    const checkIn = await post(
-      `/api/v1/sessions/${sessionId}/actions`,
-      { action: 'check-in', version, escortPresent: true },
-      'nurse',
-    );
-    expect(checkIn.statusCode, checkIn.body).toBe(200);
   });
   afterAll(async () => api.close());
 
