@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
 import { createDeps } from '../src/services/create-deps.js';
@@ -26,6 +25,7 @@ import { generateCohort } from '../src/services/demo/bulk-cohort.js';
 import { cliContext, systemClock } from '../src/services/deps.js';
 import { createUser } from '../src/services/users/manage-users.js';
 import { BIN, freePort, killHard, ROOT } from '../tests/helpers/cli.js';
+import { benchStore } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,18 +38,8 @@ const { values: args } = parseArgs({
 });
 const PASSWORD = 'bench password 1';
 const dir = mkdtempSync(join(tmpdir(), 'kt-bench-load-'));
-const pgBase = process.env.KETATRACK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `bench_${Date.now().toString(36)}`;
-let databaseUrl = '';
-if (args.dialect === 'postgres') {
-  const c = new pg.Client({ connectionString: pgBase });
-  await c.connect();
-  await c.query(`create schema ${schema}`);
-  await c.end();
-  const u = new URL(pgBase);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  databaseUrl = u.toString();
-}
+const store = await benchStore(args.dialect ?? 'sqlite', 'bench');
+const databaseUrl = store.databaseUrl ?? '';
 
 // 1. The registry, written straight into the tables (its outcomes queued for the server).
 {
@@ -325,10 +315,5 @@ try {
   );
 } finally {
   await killHard(server);
-  if (args.dialect === 'postgres') {
-    const c = new pg.Client({ connectionString: pgBase });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
-  }
+  await store.drop();
 }

@@ -28,6 +28,7 @@ import { generateCohort } from '../src/services/demo/bulk-cohort.js';
 import { cliContext, systemClock } from '../src/services/deps.js';
 import { refreshAllStale } from '../src/services/outcomes/outcome-refresher.js';
 import { createUser } from '../src/services/users/manage-users.js';
+import { benchStore } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,18 +41,8 @@ const patients = Number(args.patients);
 const postgres = args.dialect === 'postgres';
 const dir = mkdtempSync(join(tmpdir(), 'kt-bench-cohort-'));
 const sqlitePath = join(dir, 'bench.sqlite');
-const pgBase = process.env.KETATRACK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `bench_${Date.now().toString(36)}`;
-let databaseUrl: string | undefined;
-if (postgres) {
-  const c = new pg.Client({ connectionString: pgBase });
-  await c.connect();
-  await c.query(`create schema ${schema}`);
-  await c.end();
-  const u = new URL(pgBase);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  databaseUrl = u.toString();
-}
+const store = await benchStore(args.dialect ?? 'sqlite', 'bench');
+const databaseUrl = store.databaseUrl;
 const database = openDatabase({ databaseUrl, sqlitePath });
 await migrateToLatest(database);
 const deps = createDeps({
@@ -251,10 +242,5 @@ try {
   await app.close();
   await deps.jobs.close();
   await database.close();
-  if (postgres) {
-    const c = new pg.Client({ connectionString: pgBase });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
-  }
+  await store.drop();
 }

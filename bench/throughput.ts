@@ -17,13 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
 import { createDeps } from '../src/services/create-deps.js';
 import { cliContext, systemClock } from '../src/services/deps.js';
 import { createUser } from '../src/services/users/manage-users.js';
 import { BIN, freePort, killHard, ROOT } from '../tests/helpers/cli.js';
+import { benchStore } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,18 +38,9 @@ const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const PASSWORD = 'bench password 1';
 const dir = mkdtempSync(join(tmpdir(), 'kt-bench-throughput-'));
-const pgBase = process.env.KETATRACK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `bench_tp_${Date.now().toString(36)}`;
-let databaseUrl = '';
-if (args.dialect === 'postgres') {
-  const c = new pg.Client({ connectionString: pgBase });
-  await c.connect();
-  await c.query(`create schema ${schema}`);
-  await c.end();
-  const u = new URL(pgBase);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  databaseUrl = u.toString();
-}
+const store = await benchStore(args.dialect ?? 'sqlite', 'bench_tp');
+const { pgBase, schema } = store;
+const databaseUrl = store.databaseUrl ?? '';
 
 async function waitFor(url: string): Promise<void> {
   for (let i = 0; ; i++) {
@@ -307,10 +298,5 @@ try {
   ]);
   await killHard(server);
   await killHard(bare);
-  if (args.dialect === 'postgres') {
-    const c = new pg.Client({ connectionString: pgBase });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
-  }
+  await store.drop();
 }
