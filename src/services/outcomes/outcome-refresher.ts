@@ -9,14 +9,8 @@ import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 import { outcomeRuleSet, ruleFingerprint } from './course-outcomes.js';
 
-/** Courses per round, computed together in a worker. */
+/** Courses per round: computed in a worker, written in one short transaction. */
 const BATCH = 100;
-/**
- * Courses per write: each slice of a round is its own short transaction, awaited
- * before the next, so a chairside write waits behind at most one slice (a few ms),
- * not a whole round (measured by bench/chairside-under-load.ts).
- */
-const WRITE_SLICE = 10;
 /** How often the refresher looks for stale outcomes unprompted (another server may change a rule). */
 const POLL_MS = 10_000;
 
@@ -48,14 +42,11 @@ export async function refreshStaleRound(deps: Deps): Promise<number> {
     settingsVersion: loaded.version,
     now: deps.clock.now().toISOString(),
   });
-  for (let i = 0; i < ids.length; i += WRITE_SLICE) {
-    const slice = ids.slice(i, i + WRITE_SLICE);
-    await inTransaction(deps, system, async (trx) => {
-      const stale = await stillStale(trx, slice, fingerprint);
-      // A course given its first dose has rows; one that has none (no dose after all) leaves the queue.
-      await replaceCourseOutcomes(trx, [...stale], onlyCourses(rows, stale));
-    });
-  }
+  await inTransaction(deps, system, async (trx) => {
+    const stale = await stillStale(trx, ids, fingerprint);
+    // A course given its first dose has rows; one that has none (no dose after all) leaves the queue.
+    await replaceCourseOutcomes(trx, [...stale], onlyCourses(rows, stale));
+  });
   return ids.length;
 }
 
