@@ -138,6 +138,23 @@ export default tseslint.config(
     'the web app may use contracts and domain only.',
   ),
   {
+    // One module picks the SQLite driver for the running Node (ADR 0015).
+    files: ['src/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/db/sqlite-driver.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['better-sqlite3', 'better-sqlite3-13'].map((name) => ({
+            name,
+            message: 'Open SQLite through openSqlite (src/db/sqlite-driver.ts).',
+            allowTypeImports: true,
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

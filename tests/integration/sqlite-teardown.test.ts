@@ -11,7 +11,8 @@ const dist = (path: string) => pathToFileURL(join(ROOT, 'dist', path)).href;
 
 // Run in a child process on the built code, as the server runs. better-sqlite3 12
 // on Node 24 aborts the process when the garbage collector frees a finished
-// statement (Kysely prepares one per query) outside a Node environment scope;
+// statement (Kysely prepares one per query): its destructor asserts that a Node
+// environment is current, and during that collection none is;
 // a small young generation (--max-semi-space-size=1) makes those collections
 // happen within a few dozen queries, on the main thread and in the workers.
 const script = `
