@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +177,16 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
       payload: { content: 'a,b' },
     });
     expect(json.statusCode).toBe(415);
+    // A compressed table would otherwise be read as text.
+    const gzipped = await api.as('researcher', {
+      method: 'POST',
+      url: uploadRequest({ fileName: 'x.csv', mapping: trialMapping('x'), dryRun: true }).url,
+      headers: { 'content-type': 'text/csv', 'content-encoding': 'gzip' },
+      payload: gzipSync('subject,visit,madrs\nS1,b0,10\n'),
+    });
+    expect(gzipped.statusCode, gzipped.body).toBe(415);
+    expect(gzipped.headers['content-type']).toContain('application/problem+json');
+    expect(gzipped.json().detail).toContain('uncompressed');
   });
 
   it('imports in chunks and again creates nothing (idempotent)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readMapping, type ImportMapping } from './import-mapping.js';
-import { mapRows, parseDate } from './map-rows.js';
+import { checkHeader, mapRows, parseDate } from './map-rows.js';
 
 function mapping(value: unknown): ImportMapping {
   const r = readMapping(value);
@@ -135,5 +135,32 @@ describe('mapRows', () => {
       [3, 'when', 'has a score but neither a date nor a time point'],
       [4, 'arm', '"Z" is not listed in mapping.arm.values'],
     ]);
+  });
+});
+
+describe('checkHeader', () => {
+  it('accepts a header naming each mapped column once, extra columns or not', () => {
+    expect(checkHeader([...header, 'site'], crossover)).toEqual([]);
+  });
+
+  it('refuses a mapped column that appears twice instead of reading one of them', () => {
+    const problems = checkHeader(['id', 'visit', 'madrs', 'madrs', 'ham', 'grp'], crossover);
+    expect(problems).toEqual([
+      {
+        row: 1,
+        column: 'madrs',
+        message: expect.stringContaining('appears 2 times in the header') as string,
+      },
+    ]);
+  });
+
+  it('names at most 20 of a huge header when a mapped column is missing', () => {
+    const huge = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`);
+    const problems = checkHeader(huge, crossover);
+    expect(problems).toHaveLength(5);
+    for (const p of problems) {
+      expect(p.message.length).toBeLessThan(300);
+      expect(p.message).toContain('… and 999980 more');
+    }
   });
 });

@@ -62,14 +62,34 @@ export function parseDate(value: string, format: DateFormat): string | null {
 }
 
 /** Header problems: a mapped column the file does not have. */
+/** Header names quoted in a message: enough to spot a typo, never the whole of a huge header. */
+const HEADER_NAMES_SHOWN = 20;
+
+function headerList(header: readonly string[]): string {
+  const shown = header.slice(0, HEADER_NAMES_SHOWN).join(', ');
+  const more = header.length - HEADER_NAMES_SHOWN;
+  return more > 0 ? `${shown} … and ${more} more` : shown;
+}
+
 export function checkHeader(header: readonly string[], m: ImportMapping): RowProblem[] {
-  return mappedColumns(m)
-    .filter((c) => !header.includes(c.column))
-    .map((c) => ({
-      row: 1,
-      column: c.column,
-      message: `column "${c.column}" (mapping.${c.field}) is not in the header; the file has: ${header.join(', ')}`,
-    }));
+  const problems: RowProblem[] = [];
+  for (const c of mappedColumns(m)) {
+    const times = header.filter((h) => h === c.column).length;
+    if (times === 0)
+      problems.push({
+        row: 1,
+        column: c.column,
+        message: `column "${c.column}" (mapping.${c.field}) is not in the header; the file has: ${headerList(header)}`,
+      });
+    // Which one is meant cannot be told: refuse rather than silently read one of them.
+    else if (times > 1)
+      problems.push({
+        row: 1,
+        column: c.column,
+        message: `column "${c.column}" (mapping.${c.field}) appears ${times} times in the header; rename all but one`,
+      });
+  }
+  return problems;
 }
 
 /** What a whole table comes to, without the scores themselves (those are handed out row by row). */

@@ -18,9 +18,21 @@ export const importRoutes: RoutePlugin = async (app, { deps }) => {
   // A table arrives as the raw body and is streamed to disk, never buffered (ADR 0018);
   // in this plugin no other body is accepted (415).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...IMPORT_MEDIA_TYPES], (_request, payload, done) =>
-    done(null, payload),
-  );
+  app.addContentTypeParser([...IMPORT_MEDIA_TYPES], (request, payload, done) => {
+    // A compressed body would be parsed as if it were the table's text.
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      const refused = Object.assign(
+        new Error(
+          `Content-Encoding ${encoding} is not accepted: send the table uncompressed (text/csv).`,
+        ),
+        { statusCode: 415, code: 'UNSUPPORTED_CONTENT_ENCODING' },
+      );
+      done(refused);
+      return;
+    }
+    done(null, payload);
+  });
   app.post(
     '/imports/table',
     {
