@@ -67,7 +67,11 @@ export async function buildApp(
       reply.header('cache-control', 'no-store');
     // Refused before its body was read (not signed in, not allowed, too large): close the
     // connection after answering rather than read the rest of a body nobody will use.
-    if (reply.statusCode >= 400 && !request.raw.complete) reply.header('connection', 'close');
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined ||
+      Number(request.headers['content-length'] ?? 0) > 0;
+    if (reply.statusCode >= 400 && hasBody && !request.raw.complete)
+      reply.header('connection', 'close');
   });
 
   // Before any route, so every route gets its compression rule (ADR 0016).

@@ -49,4 +49,12 @@ describe('uploads', () => {
     );
     expect(answer).toEqual({ status: 401, connection: 'close' });
   });
+
+  it('keep the connection for a refused request that has no body', async () => {
+    const address = api.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/patients`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('connection')).toBe('keep-alive');
+  });
 });
