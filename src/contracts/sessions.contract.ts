@@ -137,7 +137,12 @@ export const SessionDto = Type.Object({
   adverseEvents: Type.Array(AdverseEventDto),
   ratings: Type.Array(RatingDto),
   events: Type.Array(EventDto),
-  discharge: Type.Unknown(),
+  /** Whether the discharge criteria are met, each unmet one in words, and the advice to give. */
+  discharge: Type.Object({
+    ready: Type.Boolean(),
+    unmet: Type.Array(Type.String()),
+    advice: Type.String(),
+  }),
   serverTime: Timestamp,
 });
 export type SessionDto = Static<typeof SessionDto>;

@@ -219,7 +219,7 @@ export async function buildSessionDto(
       kind: e.kind,
       detail: JSON.parse(e.detail) as unknown,
     })),
-    discharge,
+    discharge: { ...discharge, unmet: [...discharge.unmet] },
     serverTime: now.toISOString(),
   };
 }

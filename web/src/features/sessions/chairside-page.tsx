@@ -134,7 +134,7 @@ export function ChairsidePage() {
     rateMlPerHour?: number;
     devices?: number;
   } | null;
-  const discharge = s.discharge as { ready: boolean; unmet: string[]; advice: string };
+  const discharge = s.discharge;
   const dueIn = s.nextVitalsDueAt
     ? Math.round((Date.parse(s.nextVitalsDueAt) - now) / 60_000)
     : null;
