@@ -174,6 +174,9 @@ for (let i = 0; i < 10; i++) {
   sessions.push(id);
 }
 
+/** When each vital was sent and how long it took: to say which heavy job it met. */
+const sent: { at: number; ms: number }[] = [];
+
 /** Vitals at a steady rate (open loop), each timed from send to response. */
 async function vitalsWhile(going: () => boolean): Promise<number[]> {
   const latencies: number[] = [];
@@ -187,7 +190,10 @@ async function vitalsWhile(going: () => boolean): Promise<number[]> {
         diastolicMmHg: 80,
         heartRateBpm: 72,
         spo2Percent: 98,
-      }).then(() => void latencies.push(performance.now() - t)),
+      }).then(() => {
+        latencies.push(performance.now() - t);
+        sent.push({ at: t, ms: performance.now() - t });
+      }),
     );
     await new Promise((r) => setTimeout(r, Math.max(0, t + every - performance.now())));
   }
@@ -244,11 +250,11 @@ try {
       scores: [{ column: 'madrs', instrument: 'madrs' }],
     }),
   );
-  const heavy: { what: string; ms: number }[] = [];
+  const heavy: { what: string; ms: number; from: number; to: number }[] = [];
   const timed = async (what: string, work: () => Promise<unknown>) => {
     const t = performance.now();
     await work();
-    heavy.push({ what, ms: performance.now() - t });
+    heavy.push({ what, ms: performance.now() - t, from: t, to: performance.now() });
   };
   const healthz: number[] = [];
   let heavyDone = false;
@@ -306,7 +312,28 @@ try {
   await healthzRun;
   line('vitals during the heavy work', vitals);
   line('/healthz during the heavy work', healthz);
-  for (const h of heavy) console.log(`  ${h.what}: ${(h.ms / 1000).toFixed(1)} s`);
+  for (const h of heavy) {
+    // The vitals sent while this job ran (others may have run beside it).
+    const met = sent.filter((v) => v.at >= h.from && v.at < h.to).map((v) => v.ms);
+    console.log(
+      `  ${h.what}: ${(h.ms / 1000).toFixed(1)} s; vitals meanwhile n=${met.length} ` +
+        `p50 ${pct(met, 50).toFixed(1)} ms, p99 ${pct(met, 99).toFixed(1)} ms`,
+    );
+  }
+  // Each vital beside the jobs running when it was sent, so a slow one can be traced.
+  const slow = sent
+    .filter((v) => v.ms >= 100)
+    .map(
+      (v) =>
+        `${v.ms.toFixed(0)} ms beside ${
+          heavy
+            .filter((h) => v.at >= h.from && v.at < h.to)
+            .map((h) => h.what.split(',')[0])
+            .join(' + ') || 'none'
+        }`,
+    );
+  if (slow.length)
+    console.log(`  vitals ≥ 100 ms (${slow.length}): ${slow.slice(0, 20).join('; ')}`);
   const p99 = pct(vitals, 99);
   console.log(
     `goal: vitals p99 while report, import and export run, ${args.dialect}, ${args.patients} patients | ` +

@@ -7,7 +7,7 @@
  *   - `POST /api/v1/sessions/:id/vitals` spread over infusing sessions.
  *
  *   npx tsx bench/throughput.ts [--dialect sqlite|postgres] [--connections 50]
- *        [--seconds 10] [--rounds 3] [--sessions 50]
+ *        [--seconds 10] [--rounds 3] [--sessions 50] [--only read|vitals]
  *
  * PostgreSQL uses KETATRACK_TEST_PG_URL in a fresh schema, dropped afterwards.
  */
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     sessions: { type: 'string', default: '50' },
+    // Which ketatrack workloads to drive: read, vitals or both (a profile of one).
+    only: { type: 'string', default: '' },
   },
 });
 const CONNECTIONS = Number(args.connections);
@@ -245,13 +247,15 @@ try {
   const runs: Record<'bare' | 'read' | 'vitals', Figures[]> = { bare: [], read: [], vitals: [] };
   for (let round = 1; round <= Number(args.rounds); round++) {
     runs.bare.push(await load(bareUrl, [{ method: 'GET', path: '/' }], {}));
-    runs.read.push(await load(base, reads, { cookie: cookies.clinician ?? '' }));
-    runs.vitals.push(
-      await load(base, writes, {
-        cookie: cookies.nurse ?? '',
-        'content-type': 'application/json',
-      }),
-    );
+    if (args.only !== 'vitals')
+      runs.read.push(await load(base, reads, { cookie: cookies.clinician ?? '' }));
+    if (args.only !== 'read')
+      runs.vitals.push(
+        await load(base, writes, {
+          cookie: cookies.nurse ?? '',
+          'content-type': 'application/json',
+        }),
+      );
     process.stderr.write(`round ${round} done\n`);
   }
   const summary = (label: string, fs: Figures[]) => {

@@ -77,6 +77,9 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** How long a write waits for another process's write lock before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+
 export function sqlitePathFor(dataDir: string): string {
   return join(dataDir, 'ketatrack.sqlite');
 }
@@ -118,7 +121,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
-  handle.pragma('busy_timeout = 5000');
+  handle.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (options.readOnly) handle.pragma('query_only = ON');
   const db = new Kysely<DB>({
     // Any other transaction (db.transaction()) begins IMMEDIATE as well.
@@ -166,8 +169,13 @@ async function fsyncFile(path: string): Promise<void> {
  */
 function walDurability(path: string): Durability {
   return {
-    beforeBatch: ['pragma synchronous = NORMAL'],
-    afterBatch: ['pragma synchronous = FULL'],
+    // busy_timeout 0 while a batch starts: when another process (an import from the
+    // command line) holds the write lock, BEGIN fails at once and the batch waits on a
+    // timer instead of SQLite sleeping on the event loop (group-commit.ts).
+    beforeBatch: ['pragma synchronous = NORMAL', 'pragma busy_timeout = 0'],
+    afterBatch: ['pragma synchronous = FULL', `pragma busy_timeout = ${BUSY_TIMEOUT_MS}`],
+    isBusy: (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY',
+    lockWaitMs: BUSY_TIMEOUT_MS,
     sync: async () => {
       try {
         await fsyncFile(`${path}-wal`);

@@ -27,6 +27,14 @@ export interface Durability {
   readonly afterBatch: readonly string[];
   /** Makes every commit that has returned so far durable. */
   sync(): Promise<void>;
+  /**
+   * SQLite: whether an error from BEGIN means another process holds the write lock.
+   * `beforeBatch` then sets the connection's busy timeout to zero, so the wait is
+   * not spent blocking the event loop inside SQLite: the batch gives the connection
+   * back, waits a little on a timer and tries again (for at most `lockWaitMs`).
+   */
+  isBusy?(e: unknown): boolean;
+  readonly lockWaitMs?: number;
 }
 
 export interface GroupCommitStats {
@@ -40,6 +48,8 @@ export interface GroupCommitStats {
   readonly failedUnits: number;
   /** The largest number of units one commit carried. */
   readonly largestBatch: number;
+  /** Times a batch found the write lock held by another process and waited on a timer. */
+  readonly lockWaits: number;
 }
 
 export type Work<T> = (trx: Kysely<DB>) => Promise<T>;
@@ -92,7 +102,14 @@ export class GroupCommit implements UnitsOfWork {
   private busy = false;
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly idleWaiters: (() => void)[] = [];
-  private counts = { commits: 0, syncs: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
+  private counts = {
+    commits: 0,
+    syncs: 0,
+    committedUnits: 0,
+    failedUnits: 0,
+    largestBatch: 0,
+    lockWaits: 0,
+  };
   /** Units whose batch has committed, waiting for the next sync to cover them. */
   private awaitingSync: Unit[] = [];
   private syncing = false;
@@ -166,15 +183,40 @@ export class GroupCommit implements UnitsOfWork {
     });
   }
 
+  /**
+   * Runs one batch; when another process holds the write lock (SQLite), waits for it
+   * on timers, with the connection free for other queries meanwhile.
+   */
   private async batch(): Promise<void> {
-    const started = performance.now();
+    const waitUntil = performance.now() + (this.durability?.lockWaitMs ?? 0);
+    for (let attempt = 1; ; attempt++) {
+      const busy = await this.tryBatch(performance.now() >= waitUntil);
+      if (!busy) return;
+      this.counts.lockWaits += 1;
+      await new Promise((r) => setTimeout(r, Math.min(attempt, 10)));
+    }
+  }
+
+  /** Returns true, having done nothing, if BEGIN found the write lock taken and `lastTry` is false. */
+  private async tryBatch(lastTry: boolean): Promise<boolean> {
+    let started = performance.now();
     const done: Unit[] = [];
     let failed = 0;
+    let busy = false;
     try {
       await this.db.connection().execute(async (conn) => {
         for (const stmt of this.beforeBatch) await conn.executeQuery(stmt);
         try {
-          await conn.executeQuery(this.begin);
+          try {
+            await conn.executeQuery(this.begin);
+          } catch (e) {
+            if (!lastTry && this.durability?.isBusy?.(e)) {
+              busy = true;
+              return;
+            }
+            throw e;
+          }
+          started = performance.now();
           while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
@@ -213,18 +255,20 @@ export class GroupCommit implements UnitsOfWork {
       // No unit could even start (no connection, BEGIN refused): fail the waiting ones
       // too rather than retrying in a tight loop; each caller sees the error.
       if (done.length + failed === 0) for (const unit of this.queue.splice(0)) unit.reject(e);
-      return;
+      return false;
     }
+    if (busy) return true;
     this.counts.commits += 1;
     this.counts.committedUnits += done.length;
     this.counts.failedUnits += failed;
     this.counts.largestBatch = Math.max(this.counts.largestBatch, done.length);
     if (!this.durability) {
       for (const unit of done) unit.resolve(unit.result);
-      return;
+      return false;
     }
     this.awaitingSync.push(...done);
     this.startSync();
+    return false;
   }
 
   /**

@@ -14,7 +14,14 @@ export class TransactionPerUnit implements UnitsOfWork {
   private readonly scope = new AsyncLocalStorage<{ trx: Kysely<DB>; open: boolean }>();
   private running = 0;
   private readonly idleWaiters: (() => void)[] = [];
-  private counts = { commits: 0, syncs: 0, committedUnits: 0, failedUnits: 0, largestBatch: 0 };
+  private counts = {
+    commits: 0,
+    syncs: 0,
+    committedUnits: 0,
+    failedUnits: 0,
+    largestBatch: 0,
+    lockWaits: 0,
+  };
 
   constructor(private readonly db: Kysely<DB>) {}
 

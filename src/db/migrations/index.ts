@@ -8,6 +8,7 @@ import * as outcomeReportColumns from './202611271900_outcome-report-columns.js'
 import * as createSites from './202611272000_create-sites.js';
 import * as outcomeFreshness from './202612021000_outcome-freshness.js';
 import * as stageImportBatches from './202612030800_stage-import-batches.js';
+import * as auditLanes from './202612031400_audit-lanes.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202611272000_create-sites': createSites,
   '202612021000_outcome-freshness': outcomeFreshness,
   '202612030800_stage-import-batches': stageImportBatches,
+  '202612031400_audit-lanes': auditLanes,
 };

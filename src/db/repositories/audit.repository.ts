@@ -7,12 +7,36 @@ import type { AuditEventTable } from '../tables/audit-event.table.js';
 
 export type AuditRow = Selectable<AuditEventTable>;
 
-/** Any constant works; it names the lock that serialises appends on PostgreSQL. */
+/** Any constant works; with a lane number it names the lock that orders a lane on PostgreSQL. */
 const AUDIT_LOCK_KEY = 7_340_201;
 
-// Every audited use case runs these two (compiled once: prepared-query.ts).
-const chainHead = prepareQuery((db) =>
-  db.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1),
+/**
+ * How many hash chains PostgreSQL spreads appends over (ADR 0020): more than the
+ * connection pool holds, so a transaction nearly always finds a lane no other
+ * transaction is appending to and does not wait for that one's commit. Changing it
+ * needs no migration: verification follows whatever lanes the rows name.
+ */
+export const POSTGRES_AUDIT_LANES = 16;
+
+// Every audited use case runs these (compiled once: prepared-query.ts). SQLite has one
+// writer, so one chain: lane 0.
+const sqliteChainHead = prepareQuery((db) =>
+  db
+    .selectFrom('audit_events')
+    .select('hash')
+    .where('lane', '=', 0)
+    .orderBy('lane', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1),
+);
+const postgresChainHead = prepareQuery((db, p) =>
+  db
+    .selectFrom('audit_events')
+    .select('hash')
+    .where('lane', '=', sql<number>`cast(${p(0)} as integer)`)
+    .orderBy('lane', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1),
 );
 const insertOne = prepareQuery((db, p) =>
   db.insertInto('audit_events').values({
@@ -30,12 +54,35 @@ const insertOne = prepareQuery((db, p) =>
     details: p(11),
     prev_hash: p(12),
     hash: p(13),
+    lane: sql<number>`cast(${p(14)} as integer)`,
   }),
 );
 
 /**
- * Appends events to the hash chain. Must run inside the caller's transaction so
- * the audit rows commit or roll back with the data they describe.
+ * PostgreSQL: takes the lock of a lane for the rest of the transaction, preferring one
+ * that no other transaction holds (trying each from a random start, in one statement),
+ * and waiting for one only when all are taken (more app servers than lanes).
+ */
+async function takeLane(trx: Kysely<DB>): Promise<number> {
+  const start = Math.floor(Math.random() * POSTGRES_AUDIT_LANES);
+  const free = await sql<{ lane: number }>`
+    select (${start}::integer + l) % ${POSTGRES_AUDIT_LANES}::integer as lane
+    from generate_series(0, ${POSTGRES_AUDIT_LANES - 1}::integer) as l
+    where pg_try_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, (${start}::integer + l) % ${POSTGRES_AUDIT_LANES}::integer)
+    limit 1`.execute(trx);
+  const lane = free.rows[0]?.lane;
+  if (lane !== undefined) return lane;
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, ${start}::integer)`.execute(
+    trx,
+  );
+  return start;
+}
+
+/**
+ * Appends events to a hash chain. Must run inside the caller's transaction so the
+ * audit rows commit or roll back with the data they describe. Each lane's appends are
+ * serialised (SQLite: one writer; PostgreSQL: the lane's lock, held to commit), so a
+ * lane's rows link in seq order.
  */
 export async function appendAuditEvents(
   trx: Kysely<DB>,
@@ -43,15 +90,16 @@ export async function appendAuditEvents(
   events: readonly HashedAuditFields[],
 ): Promise<void> {
   if (events.length === 0) return;
-  if (dialect === 'postgres') {
-    // Several app servers may share one database: take the chain head in turn.
-    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  }
-  const last = (await chainHead.execute(trx, [])).rows[0];
+  const lane = dialect === 'postgres' ? await takeLane(trx) : 0;
+  const last = (
+    dialect === 'postgres'
+      ? await postgresChainHead.execute(trx, [String(lane)])
+      : await sqliteChainHead.execute(trx, [])
+  ).rows[0];
   let prev = last?.hash ?? GENESIS_HASH;
   const rows = events.map((e) => {
     const hash = auditHash(prev, e);
-    const row = { ...e, prev_hash: prev, hash };
+    const row = { ...e, prev_hash: prev, hash, lane };
     prev = hash;
     return row;
   });
@@ -73,6 +121,7 @@ export async function appendAuditEvents(
       only.details,
       only.prev_hash,
       only.hash,
+      String(lane),
     ]);
     return;
   }

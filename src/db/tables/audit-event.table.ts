@@ -15,6 +15,11 @@ export interface AuditEventTable {
   ip: string | null;
   /** JSON: before/after values and other safe context. */
   details: string;
+  /**
+   * Which hash chain the row extends (ADR 0020): each lane links its own rows in seq
+   * order. SQLite writes lane 0 only; PostgreSQL spreads concurrent appends over lanes.
+   */
+  lane: Generated<number>;
   prev_hash: string;
   hash: string;
 }

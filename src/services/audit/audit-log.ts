@@ -9,7 +9,7 @@ import {
   listAuditEvents,
   type AuditRow,
 } from '../../db/repositories/audit.repository.js';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Deps } from '../deps.js';
 
@@ -51,13 +51,29 @@ export async function browseAudit(deps: Deps, q: AuditQuery): Promise<AuditEvent
 }
 
 /**
- * Recomputes the whole chain from the first row and names the first row whose
- * stored link or hash does not match: an edited, inserted or deleted row. Reads
- * only, page by page; it grows with the log, so the server runs it in a worker
- * thread (ADR 0014) through `verifyAuditChain`.
+ * Recomputes every chain from its first row and names the first row whose stored
+ * link or hash does not match: an edited, inserted or deleted row. Rows are read in
+ * seq order, page by page; each lane (ADR 0020) links its own rows, so each row is
+ * checked against the last row seen in its lane. It grows with the log, so the
+ * server runs it in a worker thread (ADR 0014) through `verifyAuditChain`.
  */
 export async function checkAuditChain(db: Kysely<DB>): Promise<AuditVerifyResult> {
-  let prev = GENESIS_HASH;
+  // PostgreSQL: lanes commit side by side, so a row may become visible after a later
+  // row of another lane; a second page read later could then see a lane's next row
+  // without the one it links to. One snapshot (REPEATABLE READ) sees each lane as a
+  // whole prefix. SQLite has one writer, so rows commit in seq order: no snapshot needed
+  // (and a transaction there would take the write lock).
+  // (`getExecutor` is marked internal in Kysely's typings but public and stable.)
+  if (db.getExecutor().adapter instanceof PostgresAdapter)
+    return db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => checkChains(trx));
+  return checkChains(db);
+}
+
+async function checkChains(db: Kysely<DB>): Promise<AuditVerifyResult> {
+  const heads = new Map<number, string>();
   let afterSeq = 0;
   let checked = 0;
   for (;;) {
@@ -65,12 +81,14 @@ export async function checkAuditChain(db: Kysely<DB>): Promise<AuditVerifyResult
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
+      const lane = Number(row.lane);
+      const prev = heads.get(lane) ?? GENESIS_HASH;
       if (row.prev_hash !== prev) {
         return {
           ok: false,
           checked,
           firstBrokenSeq: seq,
-          reason: `row ${seq} does not link to the row before it (a row was removed, inserted or altered)`,
+          reason: `row ${seq} does not link to the row before it in its chain (a row was removed, inserted or altered)`,
         };
       }
       if (auditHash(prev, row) !== row.hash) {
@@ -81,7 +99,7 @@ export async function checkAuditChain(db: Kysely<DB>): Promise<AuditVerifyResult
           reason: `row ${seq} was altered: its contents do not match its hash`,
         };
       }
-      prev = row.hash;
+      heads.set(lane, row.hash);
       afterSeq = seq;
       checked += 1;
     }
