@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { auditHash, GENESIS_HASH } from '../../src/db/audit-hash.js';
+import {
+  AUDIT_LOCK_KEY,
+  POSTGRES_AUDIT_LANES,
+} from '../../src/db/repositories/audit.repository.js';
 import { verifyAuditChain } from '../../src/services/audit/audit-log.js';
 import { cliContext } from '../../src/services/deps.js';
 import { inTransaction } from '../../src/services/unit-of-work.js';
@@ -76,6 +81,41 @@ describe.each(dialects())('audit lanes on %s', (dialect) => {
       await open;
       expect((await createPatients('LN-AFTER', 10)).every((r) => r.statusCode === 201)).toBe(true);
       expect((await verifyAuditChain(api.deps)).ok).toBe(true);
+    });
+
+  // PostgreSQL only: lanes are PostgreSQL's.
+  if (dialect === 'postgres')
+    it('waits for a lane when every lane is taken, then appends in order', async () => {
+      const { databaseUrl, pgSchema } = api.deps.database.options;
+      const holders = Array.from(
+        { length: POSTGRES_AUDIT_LANES },
+        () =>
+          new pg.Client({
+            connectionString: databaseUrl,
+            ...(pgSchema ? { options: `-c search_path=${pgSchema}` } : {}),
+          }),
+      );
+      await Promise.all(holders.map((c) => c.connect()));
+      try {
+        // Another app server, say, holds every lane in open transactions.
+        for (const [lane, c] of holders.entries()) {
+          await c.query('begin');
+          await c.query('select pg_advisory_xact_lock($1::integer, $2::integer)', [
+            AUDIT_LOCK_KEY,
+            lane,
+          ]);
+        }
+        let settled = false;
+        const waiting = createPatients('LN-WAIT', 1).then((r) => ((settled = true), r));
+        await new Promise((r) => setTimeout(r, 150));
+        expect(settled).toBe(false);
+        for (const c of holders) await c.query('commit');
+        const [res] = await waiting;
+        expect(res?.statusCode).toBe(201);
+        expect((await verifyAuditChain(api.deps)).ok).toBe(true);
+      } finally {
+        await Promise.all(holders.map((c) => c.end()));
+      }
     });
 
   it('names the row after a removed one in the same lane, whatever other lanes interleave', async () => {

@@ -8,7 +8,7 @@ import type { AuditEventTable } from '../tables/audit-event.table.js';
 export type AuditRow = Selectable<AuditEventTable>;
 
 /** Any constant works; with a lane number it names the lock that orders a lane on PostgreSQL. */
-const AUDIT_LOCK_KEY = 7_340_201;
+export const AUDIT_LOCK_KEY = 7_340_201;
 
 /**
  * How many hash chains PostgreSQL spreads appends over (ADR 0020): more than the
@@ -60,22 +60,28 @@ const insertOne = prepareQuery((db, p) =>
 
 /**
  * PostgreSQL: takes the lock of a lane for the rest of the transaction, preferring one
- * that no other transaction holds (trying each from a random start, in one statement),
- * and waiting for one only when all are taken (more app servers than lanes).
+ * that no other transaction holds (trying each from a random start), and reads that
+ * lane's head, in one round trip; it waits for a lane only when all are taken (more
+ * app servers than lanes).
  */
-async function takeLane(trx: Kysely<DB>): Promise<number> {
+async function takeLane(trx: Kysely<DB>): Promise<{ lane: number; head: string | undefined }> {
   const start = Math.floor(Math.random() * POSTGRES_AUDIT_LANES);
-  const free = await sql<{ lane: number }>`
-    select (${start}::integer + l) % ${POSTGRES_AUDIT_LANES}::integer as lane
-    from generate_series(0, ${POSTGRES_AUDIT_LANES - 1}::integer) as l
-    where pg_try_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, (${start}::integer + l) % ${POSTGRES_AUDIT_LANES}::integer)
-    limit 1`.execute(trx);
-  const lane = free.rows[0]?.lane;
-  if (lane !== undefined) return lane;
+  const free = await sql<{ lane: number; hash: string | null }>`
+    select free.lane,
+      (select a.hash from audit_events a where a.lane = free.lane order by a.seq desc limit 1) as hash
+    from (
+      select (${start}::integer + g) % ${POSTGRES_AUDIT_LANES}::integer as lane
+      from generate_series(0, ${POSTGRES_AUDIT_LANES - 1}::integer) as g
+      where pg_try_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, (${start}::integer + g) % ${POSTGRES_AUDIT_LANES}::integer)
+      limit 1
+    ) as free`.execute(trx);
+  const found = free.rows[0];
+  if (found) return { lane: found.lane, head: found.hash ?? undefined };
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, ${start}::integer)`.execute(
     trx,
   );
-  return start;
+  const head = (await postgresChainHead.execute(trx, [String(start)])).rows[0]?.hash;
+  return { lane: start, head };
 }
 
 /**
@@ -90,13 +96,11 @@ export async function appendAuditEvents(
   events: readonly HashedAuditFields[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const lane = dialect === 'postgres' ? await takeLane(trx) : 0;
-  const last = (
+  const { lane, head } =
     dialect === 'postgres'
-      ? await postgresChainHead.execute(trx, [String(lane)])
-      : await sqliteChainHead.execute(trx, [])
-  ).rows[0];
-  let prev = last?.hash ?? GENESIS_HASH;
+      ? await takeLane(trx)
+      : { lane: 0, head: (await sqliteChainHead.execute(trx, [])).rows[0]?.hash };
+  let prev = head ?? GENESIS_HASH;
   const rows = events.map((e) => {
     const hash = auditHash(prev, e);
     const row = { ...e, prev_hash: prev, hash, lane };
