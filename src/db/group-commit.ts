@@ -54,10 +54,21 @@ export interface GroupCommitStats {
 
 export type Work<T> = (trx: Kysely<DB>) => Promise<T>;
 
+export interface RunOptions {
+  /**
+   * Background work (recomputing stored outcomes): on SQLite a batch takes at most one
+   * background unit, and only once no interactive unit is waiting, so a chairside write
+   * waits for at most one short background unit rather than a queue of them. Split
+   * long background writes into several such units. PostgreSQL runs every unit side by
+   * side and ignores it.
+   */
+  readonly background?: boolean;
+}
+
 /** Where use cases run their transactions: `GroupCommit` or `TransactionPerUnit`. */
 export interface UnitsOfWork {
   /** Runs `work` in a transaction (or a savepoint of one); resolves once it is durable. */
-  run<T>(work: Work<T>): Promise<T>;
+  run<T>(work: Work<T>, options?: RunOptions): Promise<T>;
   stats(): GroupCommitStats;
   /** Resolves once nothing is running or waiting (shutdown, tests). */
   whenIdle(): Promise<void>;
@@ -98,6 +109,8 @@ const ROLLBACK = CompiledQuery.raw('rollback');
  */
 export class GroupCommit implements UnitsOfWork {
   private readonly queue: Unit[] = [];
+  /** Background units (RunOptions), taken one per batch when no interactive unit waits. */
+  private readonly backgroundQueue: Unit[] = [];
   private scheduled = false;
   private busy = false;
   private readonly scope = new AsyncLocalStorage<Scope>();
@@ -131,11 +144,15 @@ export class GroupCommit implements UnitsOfWork {
   private readonly beforeBatch: readonly CompiledQuery[];
   private readonly afterBatch: readonly CompiledQuery[];
 
-  run<T>(work: Work<T>): Promise<T> {
+  run<T>(work: Work<T>, options: RunOptions = {}): Promise<T> {
     const inside = this.scope.getStore();
     if (inside?.open) return this.nested(inside.trx, work);
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      (options.background ? this.backgroundQueue : this.queue).push({
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       this.schedule();
     });
   }
@@ -156,6 +173,7 @@ export class GroupCommit implements UnitsOfWork {
       !this.scheduled &&
       !this.syncing &&
       this.queue.length === 0 &&
+      this.backgroundQueue.length === 0 &&
       this.awaitingSync.length === 0
     );
   }
@@ -177,7 +195,7 @@ export class GroupCommit implements UnitsOfWork {
       this.busy = true;
       void this.batch().finally(() => {
         this.busy = false;
-        if (this.queue.length > 0) this.schedule();
+        if (this.queue.length > 0 || this.backgroundQueue.length > 0) this.schedule();
         else this.wakeIdleWaiters();
       });
     });
@@ -217,10 +235,17 @@ export class GroupCommit implements UnitsOfWork {
             throw e;
           }
           started = performance.now();
-          while (this.queue.length > 0 && done.length + failed < this.limits.maxUnits) {
+          let tookBackground = false;
+          for (;;) {
+            if (done.length + failed >= this.limits.maxUnits) break;
             if (done.length + failed > 0 && performance.now() - started >= this.limits.maxBatchMs)
               break;
-            const unit = this.queue.shift()!;
+            let unit = this.queue.shift();
+            if (!unit && !tookBackground) {
+              unit = this.backgroundQueue.shift();
+              tookBackground = unit !== undefined;
+            }
+            if (!unit) break;
             await conn.executeQuery(SAVEPOINT);
             // The unit's own scope: a promise it leaves running that submits a unit
             // after it has finished is queued, not run inside whichever unit is current.
@@ -254,7 +279,9 @@ export class GroupCommit implements UnitsOfWork {
       for (const unit of done) unit.reject(e);
       // No unit could even start (no connection, BEGIN refused): fail the waiting ones
       // too rather than retrying in a tight loop; each caller sees the error.
-      if (done.length + failed === 0) for (const unit of this.queue.splice(0)) unit.reject(e);
+      if (done.length + failed === 0)
+        for (const unit of [...this.queue.splice(0), ...this.backgroundQueue.splice(0)])
+          unit.reject(e);
       return false;
     }
     if (busy) return true;

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
-import type { GroupCommitStats, UnitsOfWork, Work } from './group-commit.js';
+import type { GroupCommitStats, RunOptions, UnitsOfWork, Work } from './group-commit.js';
 import type { DB } from './schema.js';
 
 /**
@@ -25,7 +25,8 @@ export class TransactionPerUnit implements UnitsOfWork {
 
   constructor(private readonly db: Kysely<DB>) {}
 
-  async run<T>(work: Work<T>): Promise<T> {
+  /** `options.background` changes nothing here: units run side by side. */
+  async run<T>(work: Work<T>, _options?: RunOptions): Promise<T> {
     const outer = this.scope.getStore();
     if (outer?.open) return this.nested(outer.trx, work);
     this.running += 1;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { appendAuditEvents } from '../db/repositories/audit.repository.js';
 import type { HashedAuditFields } from '../db/audit-hash.js';
+import type { RunOptions } from '../db/group-commit.js';
 import { auditEvent, type AuditInput } from './audit/audit-event.js';
 import type { Deps, RequestContext } from './deps.js';
 
@@ -18,6 +19,7 @@ export async function inTransaction<T>(
   deps: Deps,
   ctx: RequestContext,
   work: (trx: Kysely<DB>, audit: Audit) => Promise<T>,
+  options?: RunOptions,
 ): Promise<T> {
   return deps.database.commits.run(async (trx) => {
     const events: HashedAuditFields[] = [];
@@ -26,5 +28,5 @@ export async function inTransaction<T>(
     );
     await appendAuditEvents(trx, deps.database.dialect, events);
     return result;
-  });
+  }, options);
 }

@@ -213,6 +213,29 @@ describe.each(dialects())('concurrent audited use cases on %s', (dialect) => {
       });
     });
 
+    it('runs waiting interactive units first and at most one background unit per batch', async () => {
+      const commits = new GroupCommit(api.deps.database.db, begin, null, {
+        maxUnits: 256,
+        maxBatchMs: 60_000,
+      });
+      const order: string[] = [];
+      const unit = (name: string) => async (trx: Parameters<typeof selectOne>[0]) => {
+        order.push(name);
+        return selectOne(trx);
+      };
+      // Background units queued first; interactive ones arrive in the same turn.
+      const all = [
+        ...['b1', 'b2', 'b3'].map((n) => commits.run(unit(n), { background: true })),
+        ...['i1', 'i2'].map((n) => commits.run(unit(n))),
+      ];
+      // One more interactive unit arrives while the first batch runs: it overtakes b2 and b3.
+      const late = all[0]!.then(() => commits.run(unit('i3')));
+      await Promise.all([...all, late]);
+      expect(order).toEqual(['i1', 'i2', 'b1', 'i3', 'b2', 'b3']);
+      // One commit per background unit: b1 with i1 and i2, b2 with i3, then b3 alone.
+      expect(commits.stats()).toMatchObject({ commits: 3, committedUnits: 6, largestBatch: 3 });
+    });
+
     it('with a window of zero, takes one unit per batch', async () => {
       const commits = new GroupCommit(api.deps.database.db, begin, null, {
         maxUnits: 256,

@@ -9,8 +9,13 @@ import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 import { outcomeRuleSet, ruleFingerprint } from './course-outcomes.js';
 
-/** Courses per round: computed in a worker, written in one short transaction. */
+/** Courses per round: computed together in a worker. */
 const BATCH = 100;
+/**
+ * Courses per write: each is a background unit of work (group-commit.ts), so a
+ * chairside write waits for at most one of these short writes, not a whole round.
+ */
+const WRITE_SLICE = 10;
 /** How often the refresher looks for stale outcomes unprompted (another server may change a rule). */
 const POLL_MS = 10_000;
 
@@ -26,8 +31,9 @@ function onlyCourses(rows: CourseOutcomeRows, keep: ReadonlySet<string>): Course
 
 /**
  * One round: the next stale courses (by index), their outcomes computed from their
- * records by `deps.jobs` (a worker in the server), then written in one short
- * transaction that skips any course a chairside write refreshed meanwhile.
+ * records by `deps.jobs` (a worker in the server), then written in short background
+ * units of a few courses each, which skip any course a chairside write refreshed
+ * meanwhile.
  * Returns how many courses it looked at (0 = nothing stale).
  */
 export async function refreshStaleRound(deps: Deps): Promise<number> {
@@ -42,11 +48,22 @@ export async function refreshStaleRound(deps: Deps): Promise<number> {
     settingsVersion: loaded.version,
     now: deps.clock.now().toISOString(),
   });
-  await inTransaction(deps, system, async (trx) => {
-    const stale = await stillStale(trx, ids, fingerprint);
-    // A course given its first dose has rows; one that has none (no dose after all) leaves the queue.
-    await replaceCourseOutcomes(trx, [...stale], onlyCourses(rows, stale));
-  });
+  const slices: string[][] = [];
+  for (let i = 0; i < ids.length; i += WRITE_SLICE) slices.push(ids.slice(i, i + WRITE_SLICE));
+  await Promise.all(
+    slices.map((slice) =>
+      inTransaction(
+        deps,
+        system,
+        async (trx) => {
+          const stale = await stillStale(trx, slice, fingerprint);
+          // A course given its first dose has rows; one that has none (no dose after all) leaves the queue.
+          await replaceCourseOutcomes(trx, [...stale], onlyCourses(rows, stale));
+        },
+        { background: true },
+      ),
+    ),
+  );
   return ids.length;
 }
 
