@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   CompiledQuery,
@@ -131,11 +131,8 @@ export function openDatabase(options: DatabaseOptions): Database {
   });
   // BEGIN IMMEDIATE: a batch takes the write lock before its first unit runs, so it
   // cannot fail half-way when another process (the CLI) holds it.
-  const commits = new GroupCommit(
-    db,
-    'begin immediate',
-    path === ':memory:' ? null : walDurability(path),
-  );
+  const durability = path === ':memory:' ? null : walDurability(path);
+  const commits = new GroupCommit(db, 'begin immediate', durability?.durability ?? null);
   return {
     db,
     dialect: 'sqlite',
@@ -145,6 +142,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     commits,
     close: async () => {
       await commits.whenIdle();
+      await durability?.close();
       await db.destroy();
     },
   };
@@ -167,22 +165,40 @@ async function fsyncFile(path: string): Promise<void> {
  * database file, which a completed checkpoint has synced; syncing it again is cheap.
  * Every other write on this connection keeps synchronous=FULL.
  */
-function walDurability(path: string): Durability {
+function walDurability(path: string): { durability: Durability; close(): Promise<void> } {
+  // The WAL file stays open for syncing: opening and closing it around every fsync
+  // were two more trips through the thread pool per batch. SQLite keeps the same file
+  // (it restarts or truncates it after a checkpoint, never replaces it) while this
+  // process holds a connection, which it does until `close`.
+  let wal: FileHandle | null = null;
   return {
-    // busy_timeout 0 while a batch starts: when another process (an import from the
-    // command line) holds the write lock, BEGIN fails at once and the batch waits on a
-    // timer instead of SQLite sleeping on the event loop (group-commit.ts).
-    beforeBatch: ['pragma synchronous = NORMAL', 'pragma busy_timeout = 0'],
-    afterBatch: ['pragma synchronous = FULL', `pragma busy_timeout = ${BUSY_TIMEOUT_MS}`],
-    isBusy: (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY',
-    lockWaitMs: BUSY_TIMEOUT_MS,
-    sync: async () => {
-      try {
-        await fsyncFile(`${path}-wal`);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        await fsyncFile(path);
-      }
+    durability: {
+      // busy_timeout 0 while a batch starts: when another process (an import from the
+      // command line) holds the write lock, BEGIN fails at once and the batch waits on a
+      // timer instead of SQLite sleeping on the event loop (group-commit.ts).
+      beforeBatch: ['pragma synchronous = NORMAL', 'pragma busy_timeout = 0'],
+      afterBatch: ['pragma synchronous = FULL', `pragma busy_timeout = ${BUSY_TIMEOUT_MS}`],
+      isBusy: (e) => (e as { code?: unknown }).code === 'SQLITE_BUSY',
+      lockWaitMs: BUSY_TIMEOUT_MS,
+      sync: async () => {
+        if (!wal) {
+          try {
+            wal = await open(`${path}-wal`, 'r');
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+            // No WAL (checkpointed away by the last connection of another process):
+            // the pages are in the database file; sync that.
+            await fsyncFile(path);
+            return;
+          }
+        }
+        await wal.sync();
+      },
+    },
+    close: async () => {
+      const handle = wal;
+      wal = null;
+      await handle?.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.js';
 import type { HashedAuditFields } from '../../db/audit-hash.js';
 import type { RequestContext } from '../deps.js';
 
@@ -13,7 +13,7 @@ export interface AuditInput {
 /** Builds one audit event from the request context; the repository chains and stores it. */
 export function auditEvent(ctx: RequestContext, at: Date, input: AuditInput): HashedAuditFields {
   return {
-    id: uuidv7(),
+    id: newId(),
     at: at.toISOString(),
     actor_user_id: ctx.actor?.userId ?? null,
     actor_email: ctx.actor?.email ?? null,
