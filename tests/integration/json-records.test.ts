@@ -4,10 +4,10 @@ import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 
 /*
- * The JSON a course and a session keep is typed in the contracts, and the serializer
- * writes only what a response schema declares: each test here compares what the client
- * receives with what is stored, so a field the schema missed would show up as a
- * difference rather than vanish.
+ * The JSON a course, a session and an assessment keep is typed in the contracts, and the
+ * serializer writes only what a response schema declares: each test here compares what
+ * the client receives with what is stored, so a field the schema missed would show up as
+ * a difference rather than vanish.
  */
 describe.each(dialects())('stored JSON on the wire on %s', (dialect) => {
   let api: TestApi;
@@ -210,5 +210,48 @@ describe.each(dialects())('stored JSON on the wire on %s', (dialect) => {
     const res = await api.as('nurse', { url: `/api/v1/patients/${patient_id}/courses` });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().courses[0].gates).toEqual({ synthetic: true });
+  });
+
+  it("sends an assessment's scorer options as stored; a submitted total or severity must be a total or a severity", async () => {
+    const patient = (
+      await post('/api/v1/patients', {
+        mrn: 'JSON-5',
+        familyName: 'Score',
+        givenName: 'Sam',
+        dateOfBirth: '1970-01-01',
+        sex: 'male',
+      })
+    ).json();
+    const url = `/api/v1/patients/${patient.id}/assessments`;
+    const answers = {
+      'visuospatial-executive': 5,
+      naming: 3,
+      attention: 6,
+      language: 3,
+      abstraction: 2,
+      'delayed-recall': 4,
+      orientation: 6,
+    };
+    const options = { educationYears: 10, formVersion: '8.2' };
+    const saved = await post(url, {
+      instrument: 'moca',
+      answers,
+      options,
+      total: 30,
+      severity: null,
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    expect(saved.json()).toMatchObject({ total: 30, options });
+    const stored = await db()
+      .selectFrom('assessments')
+      .select('options')
+      .where('id', '=', saved.json().id)
+      .executeTakeFirstOrThrow();
+    const listed = (await api.as('clinician', { url })).json().assessments;
+    expect(listed[0].options).toEqual(parsed(stored.options));
+    expect(listed[0].options).toEqual(options);
+    const odd = await post(url, { instrument: 'moca', answers, options, total: { any: 'thing' } });
+    expect(odd.statusCode).toBe(400);
+    expect(odd.json().errors.map((e: { field: string }) => e.field)).toContain('total');
   });
 });
