@@ -1,13 +1,14 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedInSession } from '../helpers/chairside.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 
 /*
- * The JSON a course, a session and an assessment keep is typed in the contracts, and the
- * serializer writes only what a response schema declares: each test here compares what
- * the client receives with what is stored, so a field the schema missed would show up as
- * a difference rather than vanish.
+ * The JSON a course, a session, an assessment and an audit event keep is typed in the
+ * contracts, and the serializer writes only what a response schema declares: each test
+ * here compares what the client receives with what is stored, so a field the schema
+ * missed would show up as a difference rather than vanish.
  */
 describe.each(dialects())('stored JSON on the wire on %s', (dialect) => {
   let api: TestApi;
@@ -253,5 +254,52 @@ describe.each(dialects())('stored JSON on the wire on %s', (dialect) => {
     const odd = await post(url, { instrument: 'moca', answers, options, total: { any: 'thing' } });
     expect(odd.statusCode).toBe(400);
     expect(odd.json().errors.map((e: { field: string }) => e.field)).toContain('total');
+  });
+
+  it("sends every audit event's details as stored, nested objects and arrays included, and unreadable ones as their text", async () => {
+    const id = await checkedInSession(api, { mrn: 'JSON-6', familyName: 'Audit', givenName: 'Al' });
+    await post(
+      sessionUrl(id, '/vitals'),
+      {
+        systolicMmHg: 120,
+        diastolicMmHg: 78,
+        heartRateBpm: 70,
+        spo2Percent: 99,
+        rhythm: 'regular',
+      },
+      'nurse',
+    );
+    await post(sessionUrl(id, '/dose'), { version: (await getSession(id)).version }, 'nurse');
+    const rows = await db()
+      .selectFrom('audit_events')
+      .select(['seq', 'details'])
+      .orderBy('seq', 'desc')
+      .execute();
+    const res = await api.as('admin', { url: '/api/v1/audit?limit=500' });
+    expect(res.statusCode).toBe(200);
+    const events: { seq: number; action: string; details: unknown }[] = res.json().events;
+    expect(events.map((e) => [e.seq, e.details])).toEqual(
+      rows.map((r) => [Number(r.seq), parsed(r.details)]),
+    );
+    const doseEvent = events.find((e) => e.action === 'session.dose');
+    expect(doseEvent?.details).toMatchObject({
+      before: null,
+      after: { drug: 'ketamine', doseMg: 35, setBy: api.userIds.nurse },
+    });
+    const screenEvent = events.find((e) => e.action === 'screen.create');
+    expect(screenEvent?.details).toEqual({ after: { present: [], status: 'clear' } });
+
+    // A row edited behind the triggers so that it no longer holds JSON.
+    const target = Number(rows[0]!.seq);
+    if (dialect === 'postgres') {
+      await sql`alter table audit_events disable trigger audit_events_no_change`.execute(db());
+      await sql`update audit_events set details = 'not json' where seq = ${target}`.execute(db());
+      await sql`alter table audit_events enable trigger audit_events_no_change`.execute(db());
+    } else {
+      await sql`drop trigger audit_events_no_update`.execute(db());
+      await sql`update audit_events set details = 'not json' where seq = ${target}`.execute(db());
+    }
+    const after = (await api.as('admin', { url: '/api/v1/audit?limit=500' })).json().events;
+    expect(after.find((e: { seq: number }) => e.seq === target).details).toBe('not json');
   });
 });
