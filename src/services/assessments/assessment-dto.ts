@@ -19,7 +19,8 @@ import type {
 import type { SettingKey, Settings } from '../../domain/settings/setting-definitions.js';
 import { storedJsonReader } from '../stored-json.js';
 
-const readOptions = storedJsonReader(ScoreOptionsSchema, 'assessment options');
+/** An assessment's stored scorer options, checked against the contract. */
+export const readScoreOptions = storedJsonReader(ScoreOptionsSchema, 'assessment options');
 
 export function toInstrumentDto(d: InstrumentDefinition, settings: Settings): InstrumentDto {
   return {
@@ -69,7 +70,7 @@ export function toAssessmentDto(r: AssessmentRow): AssessmentDto {
     enteredBy: r.entered_by,
     source: r.source,
     answers: JSON.parse(r.answers) as Record<string, number | null>,
-    options: readOptions(r.options),
+    options: readScoreOptions(r.options),
     total: r.total,
     severity: r.severity,
     subscales: JSON.parse(r.subscales) as Record<string, number>,
