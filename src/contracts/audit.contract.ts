@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from './common.contract.js';
+import { JsonValue } from './json.contract.js';
 
 export const AuditEventDto = Type.Object({
   seq: Type.Integer(),
@@ -14,7 +15,11 @@ export const AuditEventDto = Type.Object({
   patientId: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
-  details: Type.Unknown(),
+  /**
+   * What the action recorded, free-form per action (often `before` and `after`); the
+   * stored text itself when it is not JSON (a row edited by hand: see /audit/verify).
+   */
+  details: JsonValue,
 });
 export type AuditEventDto = Static<typeof AuditEventDto>;
 

@@ -85,10 +85,14 @@ export const RecordAssessmentBody = Type.Object(
       Type.String({ format: 'date-time', description: 'when it was given; default now' }),
     ),
     total: Type.Optional(
-      Type.Unknown({ description: 'ignored: the server always rescores from the answers' }),
+      Type.Union([Type.Number(), Type.Null()], {
+        description: 'ignored: the server always rescores from the answers',
+      }),
     ),
     severity: Type.Optional(
-      Type.Unknown({ description: 'ignored: the server always rescores from the answers' }),
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'ignored: the server always rescores from the answers',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -104,7 +108,8 @@ export const AssessmentDto = Type.Object({
   enteredBy: Type.Union([Type.String(), Type.Null()]),
   source: Type.String(),
   answers: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Null()])),
-  options: Type.Record(Type.String(), Type.Unknown()),
+  /** The scorer options given with the answers (MoCA: education years, form version). */
+  options: ScoreOptionsSchema,
   total: Type.Union([Type.Integer(), Type.Null()]),
   severity: Type.Union([Type.String(), Type.Null()]),
   subscales: Type.Record(Type.String(), Type.Number()),

@@ -4,6 +4,13 @@ import { RED_FLAG_SYMPTOMS } from '../domain/sessions/alert-rules.js';
 import { SESSION_ACTIONS, SESSION_STATES } from '../domain/sessions/session-state.js';
 import { CalendarDate, Nullable, Timestamp } from './common.contract.js';
 import { AnswersSchema } from './instruments.contract.js';
+import {
+  CourseGatesDto,
+  DischargeDto,
+  ReadinessDto,
+  SessionDoseDto,
+  SessionEventDto,
+} from './session-records.contract.js';
 
 export const ProtocolDto = Type.Object({
   id: Type.String(),
@@ -54,7 +61,7 @@ export const CourseDto = Type.Object({
   plannedSessions: Type.Integer(),
   site: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
   status: Type.String(),
-  gates: Type.Unknown(),
+  gates: CourseGatesDto,
   sessions: Type.Array(SessionSummary),
   createdAt: Timestamp,
 });
@@ -99,12 +106,6 @@ const RatingDto = Type.Object({
   total: Nullable(Type.Integer()),
   subscales: Type.Record(Type.String(), Type.Number()),
 });
-const EventDto = Type.Object({
-  at: Timestamp,
-  by: Nullable(Type.String()),
-  kind: Type.String(),
-  detail: Type.Unknown(),
-});
 
 export const SessionDto = Type.Object({
   id: Type.String(),
@@ -123,8 +124,9 @@ export const SessionDto = Type.Object({
   state: Type.Enum([...SESSION_STATES]),
   version: Type.Integer(),
   allowedActions: Type.Array(Type.String()),
-  dose: Type.Unknown(),
-  readiness: Type.Unknown(),
+  dose: Nullable(SessionDoseDto),
+  /** The pre-dose check as it stood when the session was cleared. */
+  readiness: Nullable(ReadinessDto),
   readinessConfirmedBy: Nullable(Type.String()),
   escortPresent: Type.Boolean(),
   infusionStartedAt: Nullable(Timestamp),
@@ -136,13 +138,8 @@ export const SessionDto = Type.Object({
   alerts: Type.Array(SessionAlertDto),
   adverseEvents: Type.Array(AdverseEventDto),
   ratings: Type.Array(RatingDto),
-  events: Type.Array(EventDto),
-  /** Whether the discharge criteria are met, each unmet one in words, and the advice to give. */
-  discharge: Type.Object({
-    ready: Type.Boolean(),
-    unmet: Type.Array(Type.String()),
-    advice: Type.String(),
-  }),
+  events: Type.Array(SessionEventDto),
+  discharge: DischargeDto,
   serverTime: Timestamp,
 });
 export type SessionDto = Static<typeof SessionDto>;

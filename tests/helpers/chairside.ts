@@ -2,12 +2,14 @@ import { expect } from 'vitest';
 import type { TestApi } from './test-api.js';
 
 /**
- * A patient with a clear screen, consent and a course of the standard IV protocol,
- * the first session checked in at the chair (ready for vitals). Returns the session id.
+ * A patient with a clear screen, consent and a course of the standard IV protocol (or
+ * the one named), the first session checked in at the chair (ready for vitals).
+ * Returns the session id.
  */
 export async function checkedInSession(
   api: TestApi,
   person: { mrn: string; familyName: string; givenName: string },
+  protocolId = 'iv-standard',
 ): Promise<string> {
   const post = (url: string, payload: object, role: 'clinician' | 'nurse' = 'clinician') =>
     api.as(role, { method: 'POST', url, payload });
@@ -33,7 +35,7 @@ export async function checkedInSession(
     signerRelation: 'patient',
   });
   const course = await post(p('/courses'), {
-    protocolId: 'iv-standard',
+    protocolId,
     startOn: '2026-11-27',
     trdOverrideReason: 'Documented TRD from the referring letter',
   });

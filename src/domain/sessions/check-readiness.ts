@@ -26,19 +26,24 @@ export interface ReadinessInput {
   readonly minutesSinceLiquid: number | null;
 }
 
-export type ReadinessLevel = 'cleared' | 'caution' | 'not-cleared';
+export const READINESS_LEVELS = ['cleared', 'caution', 'not-cleared'] as const;
+export type ReadinessLevel = (typeof READINESS_LEVELS)[number];
+
+/** What each reason is about (the contract lists the same values). */
+export const READINESS_CHECKS = [
+  'consent',
+  'screen',
+  'blood-pressure',
+  'heart-rate',
+  'spo2',
+  'last-dose',
+  'suicidal-ideation',
+  'fasting',
+  'vitals',
+] as const;
 
 export interface ReadinessReason {
-  readonly check:
-    | 'consent'
-    | 'screen'
-    | 'blood-pressure'
-    | 'heart-rate'
-    | 'spo2'
-    | 'last-dose'
-    | 'suicidal-ideation'
-    | 'fasting'
-    | 'vitals';
+  readonly check: (typeof READINESS_CHECKS)[number];
   readonly level: Exclude<ReadinessLevel, 'cleared'>;
   readonly message: string;
 }

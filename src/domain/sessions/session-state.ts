@@ -15,6 +15,10 @@ export const SESSION_STATES = [
 ] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
+/** Whether a stored state names one of the machine's states. */
+export const isSessionState = (value: string): value is SessionState =>
+  SESSION_STATES.some((state) => state === value);
+
 export const SESSION_ACTIONS = [
   'check-in',
   'clear',

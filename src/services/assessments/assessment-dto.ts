@@ -1,8 +1,9 @@
-import type {
-  AlertDto,
-  AssessmentDto,
-  InstrumentDto,
-  ScoreResultDto,
+import {
+  ScoreOptionsSchema,
+  type AlertDto,
+  type AssessmentDto,
+  type InstrumentDto,
+  type ScoreResultDto,
 } from '../../contracts/instruments.contract.js';
 import type {
   AlertRow,
@@ -16,6 +17,10 @@ import type {
   ScoreResult,
 } from '../../domain/scales/instrument.js';
 import type { SettingKey, Settings } from '../../domain/settings/setting-definitions.js';
+import { storedJsonReader } from '../stored-json.js';
+
+/** An assessment's stored scorer options, checked against the contract. */
+export const readScoreOptions = storedJsonReader(ScoreOptionsSchema, 'assessment options');
 
 export function toInstrumentDto(d: InstrumentDefinition, settings: Settings): InstrumentDto {
   return {
@@ -65,7 +70,7 @@ export function toAssessmentDto(r: AssessmentRow): AssessmentDto {
     enteredBy: r.entered_by,
     source: r.source,
     answers: JSON.parse(r.answers) as Record<string, number | null>,
-    options: JSON.parse(r.options) as Record<string, unknown>,
+    options: readScoreOptions(r.options),
     total: r.total,
     severity: r.severity,
     subscales: JSON.parse(r.subscales) as Record<string, number>,

@@ -6,6 +6,7 @@ import { scoreInstrument } from '../../domain/scales/score-instrument.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings, settingsAt } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
+import { readScoreOptions } from './assessment-dto.js';
 
 export interface RescoreChange {
   assessmentId: string;
@@ -73,7 +74,7 @@ export async function rescoreAssessments(
       const out = scoreInstrument(
         r.instrument,
         JSON.parse(r.answers) as Record<string, number | null>,
-        JSON.parse(r.options) as object,
+        readScoreOptions(r.options),
         settingsAt(changes, r.settings_version).settings,
       );
       if (!out.ok) {

@@ -3,6 +3,7 @@ import type {
   AuditQuery,
   AuditVerifyResult,
 } from '../../contracts/audit.contract.js';
+import { JsonValue } from '../../contracts/json.contract.js';
 import { auditHash, GENESIS_HASH } from '../../db/audit-hash.js';
 import {
   auditPage,
@@ -10,15 +11,24 @@ import {
   type AuditRow,
 } from '../../db/repositories/audit.repository.js';
 import { PostgresAdapter, type Kysely } from 'kysely';
+import { Compile } from 'typebox/compile';
 import type { DB } from '../../db/schema.js';
 import type { Deps } from '../deps.js';
 
-function parseDetails(s: string): unknown {
+const isJsonValue = Compile(JsonValue);
+
+/**
+ * The stored details as JSON, or the stored text itself when it is not JSON (a row edited
+ * by hand) or holds a number JSON cannot carry back (1e400 parses as Infinity).
+ */
+function parseDetails(s: string): JsonValue {
   try {
-    return JSON.parse(s);
+    const value: unknown = JSON.parse(s);
+    if (isJsonValue.Check(value)) return value;
   } catch {
-    return s;
+    // not JSON: the text as stored
   }
+  return s;
 }
 
 export function toAuditEventDto(r: AuditRow): AuditEventDto {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { CourseGatesDto } from '../../contracts/session-records.contract.js';
 import type { CourseDto, ProtocolDto, StartCourseBody } from '../../contracts/sessions.contract.js';
 import { listTrdEvaluationsOf } from '../../db/repositories/eligibility.repository.js';
 import { listConsents } from '../../db/repositories/patient.repository.js';
@@ -11,7 +12,10 @@ import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
 import { newId } from '../ids.js';
 import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
+import { storedJsonReader } from '../stored-json.js';
 import { inTransaction } from '../unit-of-work.js';
+
+const readGates = storedJsonReader(CourseGatesDto, 'course gates');
 
 export function toProtocolDto(p: Selectable<ProtocolTable>): ProtocolDto {
   return {
@@ -69,7 +73,7 @@ async function courseDto(db: Kysely<DB>, id: string): Promise<CourseDto> {
     plannedSessions: c.planned_sessions,
     site: site ? { id: site.id, name: site.name } : null,
     status: c.status,
-    gates: JSON.parse(c.gates) as unknown,
+    gates: readGates(c.gates),
     sessions: sessions.map((s) => ({
       id: s.id,
       number: s.number,
@@ -189,7 +193,7 @@ export async function startCourse(
     const planned = body.plannedSessions ?? protocol.sessions_planned;
     const protocolDto = toProtocolDto(protocol);
     const id = newId();
-    const gates = {
+    const gates: CourseGatesDto = {
       trd: verdict
         ? { evaluationId: verdict.id, trd: verdict.trd, evaluatedAt: verdict.evaluatedAt }
         : null,

@@ -95,10 +95,8 @@ export async function monitoringFormCsv(
       .where('patient_id', '=', row.patient_id)
       .orderBy('created_at')
       .executeTakeFirst();
-    const dose = s.dose as { doseMg?: number; lotNumber?: string | null } | null;
-    const dischargeDetail = discharged?.detail as { minutesUntilReady?: number } | undefined;
+    const { dose, readiness } = s;
     const rules = new Set(s.alerts.map((a) => a.rule));
-    const readiness = s.readiness as { level?: string } | null;
     const record = {
       patient_mrn: patient.mrn,
       date_of_birth: patient.date_of_birth,
@@ -112,15 +110,13 @@ export async function monitoringFormCsv(
       setting: 'outpatient',
       treatment_date: s.infusionStartedAt?.slice(0, 10) ?? s.scheduledFor,
       dose_mg: dose?.doseMg ?? '',
-      lot_number: dose?.lotNumber ?? '',
+      lot_number: dose && 'lotNumber' in dose ? (dose.lotNumber ?? '') : '',
       total_minutes_monitored:
         start !== null && discharged
           ? Math.round((Date.parse(discharged.at) - start) / 60_000)
           : '',
-      minutes_until_ready_without_2h_rule: dischargeDetail?.minutesUntilReady ?? '',
-      vitals_acceptable_before_dosing: readiness?.level
-        ? yesNo(readiness.level !== 'not-cleared')
-        : '',
+      minutes_until_ready_without_2h_rule: discharged?.detail.minutesUntilReady ?? '',
+      vitals_acceptable_before_dosing: readiness ? yesNo(readiness.level !== 'not-cleared') : '',
       vitals_acceptable_before_discharge: discharged ? 'yes' : '',
       bp_before_dose: bp(s.vitals.filter((v) => v.phase === 'predose').at(-1)),
       bp_about_40_min: bp(near40),

@@ -1,4 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
+import {
+  ReadinessDto,
+  SessionDoseDto,
+  SessionEventDto,
+} from '../../contracts/session-records.contract.js';
 import type { ProtocolDto, SessionDto } from '../../contracts/sessions.contract.js';
 import { latestMeasurements } from '../../db/repositories/patient.repository.js';
 import { prepareQuery } from '../../db/prepared-query.js';
@@ -6,9 +11,14 @@ import type { DB } from '../../db/schema.js';
 import type { SessionTable, VitalsTable } from '../../db/tables/session.table.js';
 import { vitalsDue } from '../../domain/sessions/alert-rules.js';
 import { checkDischarge } from '../../domain/sessions/discharge-check.js';
-import { allowedActions, type SessionState } from '../../domain/sessions/session-state.js';
+import {
+  allowedActions,
+  isSessionState,
+  type SessionState,
+} from '../../domain/sessions/session-state.js';
 import type { Settings } from '../../domain/settings/setting-definitions.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
+import { storedJsonReader, storedValueCheck } from '../stored-json.js';
 
 export type SessionRow = Selectable<SessionTable>;
 /**
@@ -68,6 +78,17 @@ const eventsOfSession = prepareQuery((db, p) =>
   db.selectFrom('session_events').selectAll().where('session_id', '=', p(0)).orderBy('at'),
 );
 
+// The JSON a session row and its timeline keep, checked against their contracts on reading.
+const readDose = storedJsonReader(SessionDoseDto, 'session dose');
+const readReadiness = storedJsonReader(ReadinessDto, 'session readiness');
+const checkEvent = storedValueCheck(SessionEventDto, 'session event');
+
+/** A session's state, or an error for a row whose state the machine does not know. */
+export function stateOf(s: SessionRow): SessionState {
+  if (!isSessionState(s.state)) throw new Error(`session ${s.id} is in an unknown state`);
+  return s.state;
+}
+
 export async function loadSessionRow(db: Kysely<DB>, id: string): Promise<SessionRow> {
   const s = (await sessionById.execute(db, [id])).rows[0];
   if (!s) throw new DomainError('session.not_found', `No session ${id}.`);
@@ -113,7 +134,7 @@ export async function buildSessionDto(
   const aes = (await adverseEventsOfSession.execute(db, [s.id])).rows;
   const ratings = await sessionRatings(db, s.id);
   const events = (await eventsOfSession.execute(db, [s.id])).rows;
-  const state = s.state as SessionState;
+  const state = stateOf(s);
   const postdose = vitals.filter((v) => v.phase !== 'predose');
   const lastVitals = vitals.at(-1);
   const due = s.phase_started_at
@@ -166,8 +187,8 @@ export async function buildSessionDto(
     state,
     version: s.version,
     allowedActions: allowedActions(state),
-    dose: s.dose ? (JSON.parse(s.dose) as unknown) : null,
-    readiness: s.readiness ? (JSON.parse(s.readiness) as unknown) : null,
+    dose: s.dose ? readDose(s.dose) : null,
+    readiness: s.readiness ? readReadiness(s.readiness) : null,
     readinessConfirmedBy: s.readiness_confirmed_by,
     escortPresent: s.escort_present === 1,
     infusionStartedAt: s.infusion_started_at,
@@ -213,12 +234,10 @@ export async function buildSessionDto(
       total: r.total,
       subscales: JSON.parse(r.subscales) as Record<string, number>,
     })),
-    events: events.map((e) => ({
-      at: e.at,
-      by: e.by,
-      kind: e.kind,
-      detail: JSON.parse(e.detail) as unknown,
-    })),
+    events: events.map((e) => {
+      const detail: unknown = JSON.parse(e.detail);
+      return checkEvent({ at: e.at, by: e.by, kind: e.kind, detail });
+    }),
     discharge: { ...discharge, unmet: [...discharge.unmet] },
     serverTime: now.toISOString(),
   };

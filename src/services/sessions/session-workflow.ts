@@ -9,6 +9,11 @@ import type {
   SymptomBody,
   VitalsBody,
 } from '../../contracts/sessions.contract.js';
+import type {
+  ReadinessDto,
+  SessionDoseDto,
+  SessionEventDto,
+} from '../../contracts/session-records.contract.js';
 import { listConsents } from '../../db/repositories/patient.repository.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DB } from '../../db/schema.js';
@@ -44,6 +49,7 @@ import {
   sessionProtocol,
   sessionRatings,
   sessionVitals,
+  stateOf,
   type SessionRow,
   type VitalsRow,
 } from './session-view.js';
@@ -92,17 +98,30 @@ async function touchSession(trx: Kysely<DB>, id: string, nowIso: string): Promis
   }
 }
 
+/** A timeline entry as written: its kind and the detail that kind carries (session-records.contract.ts). */
+type SessionEventRecord = SessionEventDto extends infer E
+  ? E extends SessionEventDto
+    ? Omit<E, 'at' | 'by'>
+    : never
+  : never;
+
 async function logEvent(
   trx: Kysely<DB>,
   sessionId: string,
   by: string | null,
-  kind: string,
-  detail: unknown,
+  event: SessionEventRecord,
   at: string,
 ): Promise<void> {
   await trx
     .insertInto('session_events')
-    .values({ id: newId(), session_id: sessionId, at, by, kind, detail: JSON.stringify(detail) })
+    .values({
+      id: newId(),
+      session_id: sessionId,
+      at,
+      by,
+      kind: event.kind,
+      detail: JSON.stringify(event.detail),
+    })
     .execute();
 }
 
@@ -247,77 +266,100 @@ export async function actOnSession(
   return inTransaction(deps, ctx, async (trx, audit) => {
     const s = await loadSessionRow(trx, id);
     if (s.version !== body.version) await bump(trx, s, body.version, {}, nowIso);
-    const t = transition(s.state as SessionState, body.action, body.reason);
+    const from = stateOf(s);
+    const t = transition(from, body.action, body.reason);
     if (!t.ok) throw new DomainError('session.transition_refused', t.reason);
     const protocol = await sessionProtocol(trx, s.course_id);
     const loaded = await loadSettings(trx);
     const { settings } = loaded;
     const patch: Updateable<SessionTable> = { state: t.to };
-    const detail: Record<string, unknown> = { from: s.state, to: t.to };
-    if (body.action === 'check-in') {
-      if (body.escortPresent !== undefined) patch.escort_present = body.escortPresent ? 1 : 0;
-      if (body.lastFoodAt) patch.last_food_at = body.lastFoodAt;
-      if (body.lastLiquidAt) patch.last_liquid_at = body.lastLiquidAt;
-    }
-    if (body.action === 'clear') {
-      const readiness = await readinessFor(trx, s, protocol.drug === 'esketamine', now, settings);
-      detail.readiness = readiness;
-      const refuse = (why: string, reasons = readiness.reasons) =>
-        new DomainError(
-          'session.not_cleared',
-          `${why} ${reasons.map((r) => r.message).join(' ')}`,
-          readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
-        );
-      if (readiness.level === 'not-cleared') {
-        throw refuse(
-          'Not cleared:',
-          readiness.reasons.filter((r) => r.level === 'not-cleared'),
-        );
+    const change = { from, to: t.to };
+    // Clearance and discharge record what they checked; the other steps the change of state.
+    let event: SessionEventRecord;
+    switch (body.action) {
+      case 'clear': {
+        const readiness = await readinessFor(trx, s, protocol.drug === 'esketamine', now, settings);
+        const refuse = (why: string, reasons = readiness.reasons) =>
+          new DomainError(
+            'session.not_cleared',
+            `${why} ${reasons.map((r) => r.message).join(' ')}`,
+            readiness.reasons.map((r) => ({ field: r.check, rule: r.level, message: r.message })),
+          );
+        if (readiness.level === 'not-cleared') {
+          throw refuse(
+            'Not cleared:',
+            readiness.reasons.filter((r) => r.level === 'not-cleared'),
+          );
+        }
+        if (readiness.level === 'caution') {
+          if (!roleHasPermission(actor.role, 'sessions.confirm'))
+            throw refuse('Caution: a clinician must confirm.');
+          if (!body.confirmCaution) throw refuse('Caution: confirm to proceed.');
+          patch.readiness_confirmed_by = actor.userId;
+        }
+        const cleared: ReadinessDto = {
+          level: readiness.level,
+          reasons: readiness.reasons.map((r) => ({ ...r })),
+        };
+        patch.readiness = JSON.stringify(cleared);
+        event = { kind: body.action, detail: { ...change, readiness: cleared } };
+        break;
       }
-      if (readiness.level === 'caution') {
-        if (!roleHasPermission(actor.role, 'sessions.confirm'))
-          throw refuse('Caution: a clinician must confirm.');
-        if (!body.confirmCaution) throw refuse('Caution: confirm to proceed.');
-        patch.readiness_confirmed_by = actor.userId;
-      }
-      patch.readiness = JSON.stringify(readiness);
-    }
-    if (body.action === 'start') {
-      if (!s.dose)
-        throw new DomainError('session.transition_refused', 'Set the dose before starting.');
-      patch.infusion_started_at = nowIso;
-      patch.phase_started_at = nowIso;
-    }
-    if (body.action === 'end-infusion') {
-      patch.infusion_ended_at = nowIso;
-      patch.phase_started_at = nowIso;
-    }
-    if (body.action === 'discharge') {
-      if (body.escortPresent !== undefined) patch.escort_present = body.escortPresent ? 1 : 0;
-      const view = await buildSessionDto(
-        trx,
-        {
-          ...s,
-          escort_present:
-            body.escortPresent === undefined ? s.escort_present : body.escortPresent ? 1 : 0,
-        },
-        settings,
-        now,
-      );
-      const d = view.discharge as { ready: boolean; unmet: string[] };
-      if (!d.ready)
-        throw new DomainError(
-          'session.transition_refused',
-          `Not ready for discharge: ${d.unmet.join('; ')}.`,
+      case 'discharge': {
+        if (body.escortPresent !== undefined) patch.escort_present = body.escortPresent ? 1 : 0;
+        const view = await buildSessionDto(
+          trx,
+          {
+            ...s,
+            escort_present:
+              body.escortPresent === undefined ? s.escort_present : body.escortPresent ? 1 : 0,
+          },
+          settings,
+          now,
         );
-      detail.discharge = d;
-      if (body.minutesUntilReady !== undefined) detail.minutesUntilReady = body.minutesUntilReady;
+        const d = view.discharge;
+        if (!d.ready)
+          throw new DomainError(
+            'session.transition_refused',
+            `Not ready for discharge: ${d.unmet.join('; ')}.`,
+          );
+        event = {
+          kind: body.action,
+          detail: { ...change, discharge: d, minutesUntilReady: body.minutesUntilReady },
+        };
+        break;
+      }
+      case 'check-in':
+        if (body.escortPresent !== undefined) patch.escort_present = body.escortPresent ? 1 : 0;
+        if (body.lastFoodAt) patch.last_food_at = body.lastFoodAt;
+        if (body.lastLiquidAt) patch.last_liquid_at = body.lastLiquidAt;
+        event = { kind: body.action, detail: change };
+        break;
+      case 'start':
+        if (!s.dose)
+          throw new DomainError('session.transition_refused', 'Set the dose before starting.');
+        patch.infusion_started_at = nowIso;
+        patch.phase_started_at = nowIso;
+        event = { kind: body.action, detail: change };
+        break;
+      case 'end-infusion':
+        patch.infusion_ended_at = nowIso;
+        patch.phase_started_at = nowIso;
+        event = { kind: body.action, detail: change };
+        break;
+      case 'abort':
+        patch.abort_reason = body.reason?.trim() ?? null;
+        event = { kind: body.action, detail: change };
+        break;
+      case 'pause':
+      case 'resume':
+        event = { kind: body.action, detail: change };
+        break;
     }
-    if (body.action === 'abort') patch.abort_reason = body.reason?.trim() ?? null;
     await bump(trx, s, body.version, patch, nowIso);
     // A dose given changes the course's outcomes (first dose, baseline, doses by response).
     if (body.action === 'start') await refreshCourseOutcomes(trx, [s.course_id], loaded, now);
-    await logEvent(trx, s.id, actor.userId, body.action, detail, nowIso);
+    await logEvent(trx, s.id, actor.userId, event, nowIso);
     audit({
       action: `session.${body.action}`,
       entityType: 'session',
@@ -355,7 +397,7 @@ export async function setSessionDose(
       );
     const protocol = await sessionProtocol(trx, s.course_id);
     const { settings } = await loadSettings(trx);
-    let dose: Record<string, unknown>;
+    let dose: SessionDoseDto;
     if (protocol.drug === 'esketamine') {
       const mg = body.esketamineDoseMg ?? protocol.fixedDoseMg ?? 56;
       const r = esketamineDevices(mg);
@@ -416,7 +458,7 @@ export async function setSessionDose(
       };
     }
     await bump(trx, s, body.version, { dose: JSON.stringify(dose) }, now.toISOString());
-    await logEvent(trx, s.id, actor.userId, 'dose', dose, now.toISOString());
+    await logEvent(trx, s.id, actor.userId, { kind: 'dose', detail: dose }, now.toISOString());
     audit({
       action: 'session.dose',
       entityType: 'session',
@@ -632,7 +674,13 @@ export async function acknowledgeSessionAlert(
         'This alert does not exist on this session or was already acknowledged.',
       );
     }
-    await logEvent(trx, s.id, actor.userId, 'alert-acknowledged', { alertId }, now.toISOString());
+    await logEvent(
+      trx,
+      s.id,
+      actor.userId,
+      { kind: 'alert-acknowledged', detail: { alertId } },
+      now.toISOString(),
+    );
     audit({
       action: 'session.alert_acknowledge',
       entityType: 'session_alert',
@@ -713,8 +761,7 @@ export async function recordAdverseEvent(
       trx,
       s.id,
       actor.userId,
-      'adverse-event',
-      { type: body.type, severity: body.severity },
+      { kind: 'adverse-event', detail: { type: body.type, severity: body.severity } },
       now.toISOString(),
     );
     audit({

@@ -125,16 +125,7 @@ export function ChairsidePage() {
     if (ok) setVitals({ sys: '', dia: '', hr: '', spo2: '', rr: '', rhythm: vitals.rhythm });
   };
   const open = s.alerts.filter((a) => a.acknowledgedAt === null);
-  const dose = s.dose as {
-    doseMg?: number;
-    mgPerKg?: number;
-    basis?: string;
-    weightKg?: number;
-    volumeMl?: number;
-    rateMlPerHour?: number;
-    devices?: number;
-  } | null;
-  const discharge = s.discharge;
+  const { dose, discharge } = s;
   const dueIn = s.nextVitalsDueAt
     ? Math.round((Date.parse(s.nextVitalsDueAt) - now) / 60_000)
     : null;
@@ -379,7 +370,7 @@ export function ChairsidePage() {
             <h2 id="dose-title">Dose</h2>
             {dose ? (
               <p data-testid="dose-summary">
-                {dose.devices
+                {'devices' in dose
                   ? `${dose.doseMg} mg = ${dose.devices} devices`
                   : `${dose.doseMg} mg (${dose.mgPerKg} mg/kg × ${dose.weightKg} kg, ${dose.basis}) · ${dose.volumeMl} mL at ${dose.rateMlPerHour} mL/h`}
               </p>
