@@ -19,6 +19,7 @@ import { GroupCommit, type Durability, type UnitsOfWork } from './group-commit.j
 import { MIGRATIONS } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
 import { TransactionPerUnit } from './transaction-per-unit.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import type { DB } from './schema.js';
 import { openSqlite, type SqliteHandle } from './sqlite-driver.js';
 
@@ -39,6 +40,8 @@ export interface Database {
    * transaction each from the pool.
    */
   readonly commits: UnitsOfWork;
+  /** SQLite with `backgroundCheckpoints`: the thread that checkpoints the WAL. */
+  readonly checkpointer?: WalCheckpointer | undefined;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,11 @@ export interface DatabaseOptions {
   readonly pgPoolSize?: number;
   /** A connection that only reads (report workers): SQLite refuses writes on it. */
   readonly readOnly?: boolean;
+  /**
+   * SQLite, the server: WAL checkpoints run in a worker thread rather than on the
+   * connection that commits (wal-checkpointer.ts, ADR 0021).
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 /**
@@ -131,7 +139,13 @@ export function openDatabase(options: DatabaseOptions): Database {
   });
   // BEGIN IMMEDIATE: a batch takes the write lock before its first unit runs, so it
   // cannot fail half-way when another process (the CLI) holds it.
-  const durability = path === ':memory:' ? null : walDurability(path);
+  const checkpointer =
+    options.backgroundCheckpoints && !options.readOnly && path !== ':memory:'
+      ? new WalCheckpointer(path, (message) => process.emitWarning(message))
+      : undefined;
+  // Checkpoints happen in the checkpointer's thread, never on this connection's commits.
+  if (checkpointer) handle.pragma('wal_autocheckpoint = 0');
+  const durability = path === ':memory:' ? null : walDurability(path, checkpointer);
   const commits = new GroupCommit(db, 'begin immediate', durability?.durability ?? null);
   return {
     db,
@@ -140,8 +154,10 @@ export function openDatabase(options: DatabaseOptions): Database {
     sqlite: handle,
     options,
     commits,
+    checkpointer,
     close: async () => {
       await commits.whenIdle();
+      await checkpointer?.close();
       await durability?.close();
       await db.destroy();
     },
@@ -165,7 +181,10 @@ async function fsyncFile(path: string): Promise<void> {
  * database file, which a completed checkpoint has synced; syncing it again is cheap.
  * Every other write on this connection keeps synchronous=FULL.
  */
-function walDurability(path: string): { durability: Durability; close(): Promise<void> } {
+function walDurability(
+  path: string,
+  checkpointer: WalCheckpointer | undefined,
+): { durability: Durability; close(): Promise<void> } {
   // The WAL file stays open for syncing: opening and closing it around every fsync
   // were two more trips through the thread pool per batch. SQLite keeps the same file
   // (it restarts or truncates it after a checkpoint, never replaces it) while this
@@ -193,6 +212,7 @@ function walDurability(path: string): { durability: Durability; close(): Promise
           }
         }
         await wal.sync();
+        checkpointer?.committed();
       },
     },
     close: async () => {

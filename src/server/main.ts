@@ -11,6 +11,8 @@ export async function serve(): Promise<void> {
   const database = openDatabase({
     databaseUrl: config.databaseUrl,
     sqlitePath: sqlitePathFor(config.dataDir),
+    // The event loop serves the chairside: WAL checkpoints run in their own thread.
+    backgroundCheckpoints: true,
   });
   await migrateToLatest(database);
   const log = pino({ level: config.logLevel });

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Database } from '../../db/database.js';
+import { spawnWorker } from '../../db/spawn-worker.js';
 import {
   DomainError,
   type DomainErrorCode,
@@ -79,29 +76,9 @@ interface Slot {
   busy: Pending | null;
 }
 
-/** tsx's ESM API entry, read from its package exports (the CommonJS one cannot register ESM hooks). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const api = pkg.exports['./esm/api'];
-  if (!api) throw new Error('tsx has no ESM API to load TypeScript workers with');
-  return join(dirname(manifest), api.import.default);
-}
-
-/**
- * The worker's entry: built JavaScript; or, when running from TypeScript sources
- * (the test runner), a two-line bootstrap that registers tsx's loader in the new
- * thread first (Node 20 does not carry loaders into workers).
- */
-function spawnWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./worker-main.js', import.meta.url), { workerData });
-  const tsxApi = pathToFileURL(tsxEsmApi()).href;
-  const entry = new URL('./worker-main.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData });
+/** A report worker (worker-main.ts). */
+function spawnJobWorker(workerData: unknown): Worker {
+  return spawnWorker(import.meta.url, 'worker-main', workerData);
 }
 
 /**
@@ -269,7 +246,7 @@ export class WorkerJobs implements Jobs {
   }
 
   private spawn(): Slot {
-    const worker = spawnWorker({ options: this.database.options });
+    const worker = spawnJobWorker({ options: this.database.options });
     const slot: Slot = { worker, busy: null };
     worker.on('message', (m: FromWorker) => {
       const p = slot.busy;
