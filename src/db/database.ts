@@ -56,7 +56,7 @@ export interface DatabaseOptions {
   readonly readOnly?: boolean;
   /**
    * SQLite, the server: WAL checkpoints run in a worker thread rather than on the
-   * connection that commits (wal-checkpointer.ts, ADR 0021).
+   * connection that commits (wal-checkpointer.ts, ADR 0022).
    */
   readonly backgroundCheckpoints?: boolean;
 }

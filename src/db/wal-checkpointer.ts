@@ -20,7 +20,7 @@ export interface CheckpointStats {
 const CHECKPOINT_DELAY_MS = 200;
 
 /**
- * WAL checkpoints off the event loop (issue 10, ADR 0021). SQLite normally checkpoints
+ * WAL checkpoints off the event loop (issue 10, ADR 0022). SQLite normally checkpoints
  * on the connection that commits once the WAL passes 1,000 pages: on the server that
  * is the event loop, which then copies pages into the database file and fsyncs it
  * while every chairside request waits, and a batch after each commit of a long

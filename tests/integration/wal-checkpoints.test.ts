@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/test-deps.js';
 
 // SQLite only: WAL checkpoints are SQLite's. The server's connection never
 // checkpoints on commit (that copied pages and fsynced the database file on the event
-// loop); a worker thread does it shortly after commits (ADR 0021).
+// loop); a worker thread does it shortly after commits (ADR 0022).
 describe('SQLite WAL checkpoints in their own thread', () => {
   let database: Database | undefined;
   afterEach(async () => {
