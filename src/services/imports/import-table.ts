@@ -1,6 +1,7 @@
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { readMapping, type ImportMapping } from '../../domain/imports/import-mapping.js';
+import { unsafeCharacterProblem } from '../../domain/text/unsafe-characters.js';
 import type { MappedScore, RowProblem } from '../../domain/imports/map-rows.js';
 import type { Deps, RequestContext } from '../deps.js';
 import type { AttributeUpdate, Correction, PlanMessage, PlanSummary } from './plan-table-import.js';
@@ -83,6 +84,9 @@ export async function importTable(
   ctx: RequestContext,
   req: ImportTableRequest,
 ): Promise<ImportSummary> {
+  // The name is stored with the batch and in the audit log, and shown back.
+  const badName = unsafeCharacterProblem('fileName', req.fileName);
+  if (badName) throw validationError([badName]);
   const mapping = mappingOrThrow(req.mapping);
   if (
     mapping.subject.linkPatientsBy &&

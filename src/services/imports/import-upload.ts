@@ -3,6 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+import { unsafeCharacterProblem } from '../../domain/text/unsafe-characters.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
 import { importTable, type ImportSummary } from './import-table.js';
@@ -114,6 +115,12 @@ export async function importUpload(
   ctx: RequestContext,
   req: ImportUploadRequest,
 ): Promise<ImportSummary> {
+  // Refused before a byte of the body is saved, like a bad mapping below.
+  const badName = unsafeCharacterProblem('fileName', req.fileName);
+  if (badName) {
+    req.body.resume();
+    throw validationError([badName]);
+  }
   let mapping: unknown;
   try {
     mapping = JSON.parse(req.mappingJson) as unknown;
