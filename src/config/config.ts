@@ -27,6 +27,8 @@ export interface Config {
   };
   /** Worker threads for reports, datasets and background recomputation. */
   readonly workers: number;
+  /** A streamed download whose reader takes no data for this long is stopped and its worker freed. */
+  readonly streamIdleSeconds: number;
   /** Largest table upload the API accepts, in bytes (KETATRACK_IMPORT_MAX_BYTES); larger files go through the CLI. */
   readonly importMaxBytes: number;
 }

@@ -83,6 +83,8 @@ export function loadConfig(env: Env = process.env): Config {
   const ratePerMinute = int('KETATRACK_SIGNIN_RATE_PER_MINUTE', 10, 1, 10_000);
   // Report workers: at least two, so one long report never queues another behind it.
   const workers = int('KETATRACK_WORKERS', Math.max(2, Math.min(4, cpus().length)), 1, 64);
+  // A download whose client stops reading holds its worker until then (ADR 0020).
+  const streamIdleSeconds = int('KETATRACK_STREAM_IDLE_SECONDS', 60, 1, 24 * 60 * 60);
 
   // 64 MiB of CSV is about 3.5 million score rows; an upload is streamed to disk and
   // checked in bounded memory, so the limit guards the disk and the time, not the heap.
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     session: Object.freeze({ ttlHours, idleMinutes }),
     signIn: Object.freeze({ maxFailures, lockoutMinutes, ratePerMinute }),
     workers,
+    streamIdleSeconds,
     importMaxBytes,
   });
 }
