@@ -31,4 +31,6 @@ export interface Config {
   readonly streamIdleSeconds: number;
   /** Largest table upload the API accepts, in bytes (KETATRACK_IMPORT_MAX_BYTES); larger files go through the CLI. */
   readonly importMaxBytes: number;
+  /** Table uploads the API takes at once (KETATRACK_IMPORT_MAX_CONCURRENT); more are told 503 with Retry-After. */
+  readonly importMaxConcurrent: number;
 }

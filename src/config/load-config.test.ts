@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       importMaxBytes: 64 * 1024 * 1024,
       streamIdleSeconds: 60,
+      importMaxConcurrent: 2,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_IMPORT_MAX_BYTES: '5000' })).toMatchObject(

@@ -5,19 +5,12 @@ import { InlineJobs, WorkerJobs } from '../../src/services/jobs/jobs.js';
 import { refreshAllStale } from '../../src/services/outcomes/outcome-refresher.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
+import { within } from '../helpers/waiting.js';
 
 const filter = { instrument: 'qids-sr16', completersOnly: false } as const;
 // Small chunks, so a small cohort makes a download of many (the server sends 5,000 rows each).
 const args = { filter, chunkRows: 1 };
 const IDLE_MS = 300;
-
-/** Fails (instead of hanging until the test's timeout) when `p` has not settled in `ms`. */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  const late = sleep(ms, 'late' as const, { ref: false });
-  const first = await Promise.race([p, late]);
-  if (first === 'late') throw new Error(`${what} after ${ms} ms`);
-  return first;
-}
 
 // Issue 10 (found by a hostile test): a client that downloads the cohort dataset and stops
 // reading held its worker for good (the worker waits for the reader to take each chunk).

@@ -34,6 +34,7 @@ export type DomainErrorCode =
   | 'import.invalid'
   | 'import.busy'
   | 'import.too_large'
+  | 'import.server_busy'
   | 'site.name_taken';
 
 export interface FieldProblem {

@@ -39,6 +39,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'import.invalid': 422,
   'import.busy': 409,
   'import.too_large': 413,
+  'import.server_busy': 503,
   'site.name_taken': 409,
 };
 
@@ -111,6 +112,14 @@ export function schemaProblems(
   });
 }
 
+/**
+ * Refusals a client should simply repeat later carry Retry-After (RFC 9110 §10.2.3), in
+ * seconds: a busy server's uploads are short, a dry run takes seconds, a large import a minute.
+ */
+const RETRY_AFTER_SECONDS: Partial<Record<DomainErrorCode, number>> = {
+  'import.server_busy': 30,
+};
+
 export function errorHandler(
   error: FastifyError | DomainError | Error,
   request: FastifyRequest,
@@ -118,6 +127,8 @@ export function errorHandler(
 ): FastifyReply {
   if (error instanceof DomainError) {
     const status = STATUS[error.code];
+    const retryAfter = RETRY_AFTER_SECONDS[error.code];
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     return sendProblem(reply, problem(request, status, error.code, error.message, error.fields));
   }
   const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };

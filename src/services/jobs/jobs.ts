@@ -292,12 +292,34 @@ export class WorkerJobs implements Jobs {
     this.dispatch();
   }
 
+  /**
+   * Workers streams may hold at once: all but one (ADR 0021). A stream's length is set by
+   * its client (an upload's size, a download's reader), so uploads and downloads alone
+   * never take every worker: a report, an audit check or an outcome recomputation always
+   * finds one, at most behind other such bounded tasks. A pool of one worker shares it.
+   */
+  private get streamLimit(): number {
+    return Math.max(1, this.size - 1);
+  }
+
+  /** Tasks and streams waiting for a worker (for tests and diagnostics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    for (;;) {
+      const streaming = this.slots.filter((s) => s.busy?.message.type === 'stream').length;
+      // First come, first served, except that a stream over its lane's limit lets the
+      // tasks queued behind it pass.
+      const index = this.queue.findIndex(
+        (p) => p.message.type === 'run' || streaming < this.streamLimit,
+      );
+      if (index < 0) return;
       let slot = this.slots.find((s) => s.busy === null);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
-      const next = this.queue.shift();
+      const [next] = this.queue.splice(index, 1);
       if (!next) return;
       slot.busy = next;
       slot.worker.ref();
