@@ -40,6 +40,8 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'import.busy': 409,
   'import.too_large': 413,
   'import.server_busy': 503,
+  // The client is gone, so nobody receives this: nginx's "client closed request", for the log.
+  'import.abandoned': 499,
   'site.name_taken': 409,
 };
 
@@ -57,6 +59,7 @@ const TITLES: Readonly<Record<number, string>> = {
   422: 'Unprocessable content',
   423: 'Locked',
   429: 'Too many requests',
+  499: 'Client closed request',
   500: 'Internal server error',
   503: 'Service unavailable',
 };

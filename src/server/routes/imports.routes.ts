@@ -12,6 +12,7 @@ import { importUpload } from '../../services/imports/import-upload.js';
 import { listStudySummaries } from '../../services/imports/studies.js';
 import { UploadSlots } from '../../services/imports/upload-slots.js';
 import { studyReport } from '../../services/outcomes/study-report.js';
+import { clientGone } from '../http/client-gone.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -48,7 +49,7 @@ export const importRoutes: RoutePlugin = async (app, { deps }) => {
         response: { 200: ImportSummaryDto },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const length = Number(request.headers['content-length']);
       return importUpload(
         deps,
@@ -60,6 +61,7 @@ export const importRoutes: RoutePlugin = async (app, { deps }) => {
           mappingJson: request.query.mapping,
           dryRun: request.query.dryRun,
           onConflict: request.query.onConflict ?? 'error',
+          signal: clientGone(reply),
         },
         uploadSlots,
       );

@@ -6,7 +6,7 @@ import { DomainError, validationError } from '../../domain/errors/domain-error.j
 import { unsafeCharacterProblem } from '../../domain/text/unsafe-characters.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
-import { importTable, type ImportSummary } from './import-table.js';
+import { importAbandoned, importTable, type ImportSummary } from './import-table.js';
 import type { UploadSlots } from './upload-slots.js';
 
 export interface ImportUploadRequest {
@@ -19,6 +19,8 @@ export interface ImportUploadRequest {
   readonly mappingJson: string;
   readonly dryRun: boolean;
   readonly onConflict: 'error' | 'update';
+  /** Aborted when the client disconnects before the answer: the import stops unwritten. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 function tooLarge(limit: number, bytes: number | null): DomainError {
@@ -109,7 +111,7 @@ async function saveUpload(
       });
       // A client that goes away mid-upload: no 'end' follows.
       body.once('close', () => {
-        if (!ended) fail(new Error('the upload was interrupted'));
+        if (!ended) fail(importAbandoned('while the file was being uploaded'));
       });
     });
   } catch (error) {
@@ -164,6 +166,7 @@ export async function importUpload(
         mapping,
         dryRun: req.dryRun,
         onConflict: req.onConflict,
+        signal: req.signal,
       });
     } finally {
       await rm(path, { force: true });
