@@ -293,7 +293,7 @@ export class WorkerJobs implements Jobs {
   }
 
   /**
-   * Workers streams may hold at once: all but one (ADR 0021). A stream's length is set by
+   * How many workers streams may hold at once: all but one (ADR 0021). A stream's length is set by
    * its client (an upload's size, a download's reader), so uploads and downloads alone
    * never take every worker: a report, an audit check or an outcome recomputation always
    * finds one, at most behind other such bounded tasks. A pool of one worker shares it.
@@ -310,7 +310,7 @@ export class WorkerJobs implements Jobs {
   private dispatch(): void {
     for (;;) {
       const streaming = this.slots.filter((s) => s.busy?.message.type === 'stream').length;
-      // First come, first served, except that a stream over its lane's limit lets the
+      // First come, first served, except that a stream held back by that limit lets the
       // tasks queued behind it pass.
       const index = this.queue.findIndex(
         (p) => p.message.type === 'run' || streaming < this.streamLimit,
