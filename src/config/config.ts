@@ -27,6 +27,10 @@ export interface Config {
   };
   /** Worker threads for reports, datasets and background recomputation. */
   readonly workers: number;
+  /** A streamed download whose reader takes no data for this long is stopped and its worker freed. */
+  readonly streamIdleSeconds: number;
   /** Largest table upload the API accepts, in bytes (KETATRACK_IMPORT_MAX_BYTES); larger files go through the CLI. */
   readonly importMaxBytes: number;
+  /** Table uploads the API takes at once (KETATRACK_IMPORT_MAX_CONCURRENT); more are told 503 with Retry-After. */
+  readonly importMaxConcurrent: number;
 }

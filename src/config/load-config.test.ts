@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       importMaxBytes: 64 * 1024 * 1024,
+      streamIdleSeconds: 60,
+      importMaxConcurrent: 2,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_IMPORT_MAX_BYTES: '5000' })).toMatchObject(
@@ -24,6 +26,17 @@ describe('loadConfig', () => {
         importMaxBytes: 5000,
       },
     );
+  });
+
+  it('takes the stream idle limit in whole seconds, at least one', () => {
+    const d = dir();
+    expect(loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_STREAM_IDLE_SECONDS: '5' })).toMatchObject(
+      { streamIdleSeconds: 5 },
+    );
+    for (const bad of ['0', '1.5', 'soon'])
+      expect(() =>
+        loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_STREAM_IDLE_SECONDS: bad }),
+      ).toThrow(/KETATRACK_STREAM_IDLE_SECONDS/);
   });
 
   it('generates the secret key once, keeps it private in the data dir, and reuses it', () => {

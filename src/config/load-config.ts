@@ -83,10 +83,14 @@ export function loadConfig(env: Env = process.env): Config {
   const ratePerMinute = int('KETATRACK_SIGNIN_RATE_PER_MINUTE', 10, 1, 10_000);
   // Report workers: at least two, so one long report never queues another behind it.
   const workers = int('KETATRACK_WORKERS', Math.max(2, Math.min(4, cpus().length)), 1, 64);
+  // A download whose client stops reading holds its worker until then (ADR 0021).
+  const streamIdleSeconds = int('KETATRACK_STREAM_IDLE_SECONDS', 60, 1, 24 * 60 * 60);
 
   // 64 MiB of CSV is about 3.5 million score rows; an upload is streamed to disk and
   // checked in bounded memory, so the limit guards the disk and the time, not the heap.
   const importMaxBytes = int('KETATRACK_IMPORT_MAX_BYTES', 64 * 1024 * 1024, 1024, 2 ** 40);
+  // Each upload holds up to importMaxBytes on disk and, while checked, a worker (ADR 0021).
+  const importMaxConcurrent = int('KETATRACK_IMPORT_MAX_CONCURRENT', 2, 1, 64);
 
   const givenKey = env.KETATRACK_SECRET_KEY?.trim();
   if (givenKey !== undefined && givenKey !== '' && !/^[0-9a-fA-F]{64}$/.test(givenKey)) {
@@ -112,7 +116,9 @@ export function loadConfig(env: Env = process.env): Config {
     session: Object.freeze({ ttlHours, idleMinutes }),
     signIn: Object.freeze({ maxFailures, lockoutMinutes, ratePerMinute }),
     workers,
+    streamIdleSeconds,
     importMaxBytes,
+    importMaxConcurrent,
   });
 }
 

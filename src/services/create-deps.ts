@@ -22,7 +22,11 @@ export function createDeps(parts: {
     clock,
     config,
     log,
-    jobs: parts.workers ? createJobs(database, config.workers) : new InlineJobs(database),
+    jobs: parts.workers
+      ? createJobs(database, config.workers, {
+          readerIdleMs: config.streamIdleSeconds * 1000,
+        })
+      : new InlineJobs(database),
     background: noBackground,
   };
 }

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/pg-schema.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects, tempDir } from '../helpers/test-deps.js';
 import { uploadRequest } from '../helpers/table-upload.js';
+import { cliContext } from '../../src/services/deps.js';
+import { importTable } from '../../src/services/imports/import-table.js';
 
 // The real public dataset (OpenNeuro ds005917, CC0; the TSV files are copied
 // unchanged into the fixture folder, see PROVENANCE.md there) converted by its
@@ -386,5 +388,89 @@ describe.each(dialects())('table import through the API on %s', (dialect) => {
         latest: { at: '2025-03-01', total: 14, imported: true },
       }),
     ]);
+  });
+
+  // Issue 10 (found by a hostile test): a file name with a newline, NUL, escape or
+  // bidirectional override was stored with the batch and the audit event and shown back.
+  it('refuses a file name carrying control or bidirectional formatting characters, and keeps nothing', async () => {
+    const db = api.deps.database.db;
+    const count = async (table: 'import_batches' | 'audit_events') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const uploads = join(api.deps.config.dataDir, 'uploads');
+    // A mapping and file that import cleanly under a plain name.
+    const badlyNamed = {
+      study: 'named-badly',
+      subject: { column: 'id' },
+      date: { column: 'date' },
+      scores: [{ column: 'madrs', instrument: 'madrs' }],
+    };
+    const before = { batches: await count('import_batches'), audit: await count('audit_events') };
+    for (const [fileName, codePoint] of [
+      ['scores\n2025-01-01 admin deleted everything.csv', 'U+000A'],
+      ['nul\u0000.csv', 'U+0000'],
+      ['\u001b[2Jclear.csv', 'U+001B'],
+      ['report\u202evsc.csv', 'U+202E'],
+      ['c1\u0085.csv', 'U+0085'],
+    ] as const) {
+      for (const dryRun of [true, false]) {
+        const res = await importAs('researcher', {
+          fileName,
+          content: 'id,date,madrs\nS1,2025-01-01,30\n',
+          mapping: badlyNamed,
+          dryRun,
+        });
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json()).toMatchObject({ code: 'validation.failed' });
+        expect(res.json().errors).toEqual([
+          {
+            field: 'fileName',
+            rule: 'no-control-characters',
+            message: expect.stringContaining(`found ${codePoint}`),
+          },
+        ]);
+        // The answer names the character by its code point and does not echo the name.
+        expect(res.body).not.toContain(JSON.stringify(fileName).slice(1, -1));
+      }
+    }
+    expect(await count('import_batches')).toBe(before.batches);
+    // Not even a refused-import audit event: the request never reached the import.
+    expect(await count('audit_events')).toBe(before.audit);
+    expect(existsSync(uploads) ? readdirSync(uploads) : []).toEqual([]);
+    const studies = await api.as('researcher', { method: 'GET', url: '/api/v1/studies' });
+    expect(studies.json().map((s: { name: string }) => s.name)).not.toContain('named-badly');
+
+    // The command line's path (a file on disk whose name has a newline) is refused alike.
+    const dir = tempDir();
+    const path = join(dir, 'two\nlines.csv');
+    writeFileSync(path, 'id,date,madrs\nS1,2025-01-01,30\n');
+    await expect(
+      importTable(api.deps, cliContext(), {
+        path,
+        fileName: basename(path),
+        mapping: badlyNamed,
+        dryRun: false,
+        onConflict: 'error',
+      }),
+    ).rejects.toMatchObject({
+      code: 'validation.failed',
+      fields: [expect.objectContaining({ field: 'fileName', rule: 'no-control-characters' })],
+    });
+    expect(await count('import_batches')).toBe(before.batches);
+    const plain = await importAs('researcher', {
+      fileName: 'named-plainly.csv',
+      content: 'id,date,madrs\nS1,2025-01-01,30\n',
+      mapping: badlyNamed,
+      dryRun: true,
+    });
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(plain.json()).toMatchObject({ valid: true, fileName: 'named-plainly.csv' });
   });
 });

@@ -34,6 +34,8 @@ export type DomainErrorCode =
   | 'import.invalid'
   | 'import.busy'
   | 'import.too_large'
+  | 'import.server_busy'
+  | 'import.abandoned'
   | 'site.name_taken';
 
 export interface FieldProblem {

@@ -39,6 +39,9 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'import.invalid': 422,
   'import.busy': 409,
   'import.too_large': 413,
+  'import.server_busy': 503,
+  // The client is gone, so nobody receives this: nginx's "client closed request", for the log.
+  'import.abandoned': 499,
   'site.name_taken': 409,
 };
 
@@ -56,6 +59,7 @@ const TITLES: Readonly<Record<number, string>> = {
   422: 'Unprocessable content',
   423: 'Locked',
   429: 'Too many requests',
+  499: 'Client closed request',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
@@ -111,6 +115,14 @@ export function schemaProblems(
   });
 }
 
+/**
+ * Refusals a client should simply repeat later carry Retry-After (RFC 9110 §10.2.3), in
+ * seconds: a busy server's uploads are short, a dry run takes seconds, a large import a minute.
+ */
+const RETRY_AFTER_SECONDS: Partial<Record<DomainErrorCode, number>> = {
+  'import.server_busy': 30,
+};
+
 export function errorHandler(
   error: FastifyError | DomainError | Error,
   request: FastifyRequest,
@@ -118,6 +130,8 @@ export function errorHandler(
 ): FastifyReply {
   if (error instanceof DomainError) {
     const status = STATUS[error.code];
+    const retryAfter = RETRY_AFTER_SECONDS[error.code];
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     return sendProblem(reply, problem(request, status, error.code, error.message, error.fields));
   }
   const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };

@@ -10,11 +10,15 @@ import {
 import { validationError } from '../../domain/errors/domain-error.js';
 import { importUpload } from '../../services/imports/import-upload.js';
 import { listStudySummaries } from '../../services/imports/studies.js';
+import { UploadSlots } from '../../services/imports/upload-slots.js';
 import { studyReport } from '../../services/outcomes/study-report.js';
+import { clientGone } from '../http/client-gone.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
 export const importRoutes: RoutePlugin = async (app, { deps }) => {
+  // This server's uploads in progress, capped (ADR 0021).
+  const uploadSlots = new UploadSlots(deps.config.importMaxConcurrent);
   // A table arrives as the raw body and is streamed to disk, never buffered (ADR 0018);
   // in this plugin no other body is accepted (415).
   app.removeAllContentTypeParsers();
@@ -45,16 +49,22 @@ export const importRoutes: RoutePlugin = async (app, { deps }) => {
         response: { 200: ImportSummaryDto },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const length = Number(request.headers['content-length']);
-      return importUpload(deps, requestContext(request), {
-        body: request.body instanceof Readable ? request.body : Readable.from([]),
-        declaredBytes: Number.isFinite(length) ? length : undefined,
-        fileName: request.query.fileName,
-        mappingJson: request.query.mapping,
-        dryRun: request.query.dryRun,
-        onConflict: request.query.onConflict ?? 'error',
-      });
+      return importUpload(
+        deps,
+        requestContext(request),
+        {
+          body: request.body instanceof Readable ? request.body : Readable.from([]),
+          declaredBytes: Number.isFinite(length) ? length : undefined,
+          fileName: request.query.fileName,
+          mappingJson: request.query.mapping,
+          dryRun: request.query.dryRun,
+          onConflict: request.query.onConflict ?? 'error',
+          signal: clientGone(reply),
+        },
+        uploadSlots,
+      );
     },
   );
   app.get(

@@ -1,6 +1,7 @@
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { readMapping, type ImportMapping } from '../../domain/imports/import-mapping.js';
+import { unsafeCharacterProblem } from '../../domain/text/unsafe-characters.js';
 import type { MappedScore, RowProblem } from '../../domain/imports/map-rows.js';
 import type { Deps, RequestContext } from '../deps.js';
 import type { AttributeUpdate, Correction, PlanMessage, PlanSummary } from './plan-table-import.js';
@@ -19,6 +20,12 @@ export interface ImportTableRequest {
   /** A score already imported for the same occasion with another total: refuse (default) or correct it. */
   readonly onConflict: 'error' | 'update';
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /**
+   * Aborted when whoever asked is gone (the API's client disconnected before its answer):
+   * the import stops, writes nothing and removes what it wrote, unless it had already
+   * committed, which its own audit event then shows (ADR 0021).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface ImportSummary {
@@ -66,6 +73,14 @@ function mappingOrThrow(value: unknown): ImportMapping {
   return read.mapping;
 }
 
+/** The requester went away before the answer: nothing is imported for nobody to see. */
+export function importAbandoned(when: string): DomainError {
+  return new DomainError(
+    'import.abandoned',
+    `The client disconnected ${when}; nothing was imported. Import the file again: a file imported twice is imported once.`,
+  );
+}
+
 /** Lets other requests run between two chunks of a long import. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -83,6 +98,9 @@ export async function importTable(
   ctx: RequestContext,
   req: ImportTableRequest,
 ): Promise<ImportSummary> {
+  // The name is stored with the batch and in the audit log, and shown back.
+  const badName = unsafeCharacterProblem('fileName', req.fileName);
+  if (badName) throw validationError([badName]);
   const mapping = mappingOrThrow(req.mapping);
   if (
     mapping.subject.linkPatientsBy &&
@@ -104,6 +122,13 @@ export async function importTable(
     chunkRows: WRITE_CHUNK_ROWS,
   });
   const messages = plan[Symbol.asyncIterator]();
+  // A requester gone while the worker checks: stop it now (the pending read ends) rather
+  // than at its next message, which for a large file can be a pass over the file away.
+  const stopChecking = () => void messages.return?.();
+  req.signal?.addEventListener('abort', stopChecking, { once: true });
+  const abandonedIfGone = (when: string) => {
+    if (req.signal?.aborted) throw importAbandoned(when);
+  };
   let batch: PendingBatch | null = null;
   let checked: Extract<PlanMessage, { type: 'checked' }> | null = null;
   const corrections: Correction[] = [];
@@ -119,8 +144,10 @@ export async function importTable(
     return batch;
   };
   try {
+    abandonedIfGone('before the file was checked');
     for (;;) {
       const next = await messages.next();
+      abandonedIfGone(batch ? 'while the import was being written' : 'while the file was checked');
       if (next.done) throw new Error('the import plan ended without a summary');
       const message = JSON.parse(next.value) as PlanMessage;
       switch (message.type) {
@@ -152,6 +179,9 @@ export async function importTable(
             return await notWritten(deps, ctx, req, mapping, s);
           }
           const written = await pending();
+          // The last moment to stop: once the commit has begun it completes, and its audit
+          // event records the import whether or not the answer reaches the client.
+          abandonedIfGone('before the import was committed');
           const batchId = await commitBatch(deps, ctx, written, {
             summary: s,
             attributeUpdates,
@@ -170,10 +200,34 @@ export async function importTable(
       await discardBatch(deps, ctx, batch).catch((e: unknown) =>
         deps.log.error({ err: e }, 'could not remove the rows of a failed import'),
       );
+    if (error instanceof DomainError && error.code === 'import.abandoned')
+      await auditAbandoned(deps, ctx, req, mapping, checked?.sha256 ?? null, batch !== null).catch(
+        (e: unknown) => deps.log.error({ err: e }, 'could not audit an abandoned import'),
+      );
     throw error;
   } finally {
+    req.signal?.removeEventListener('abort', stopChecking);
     await messages.return?.();
   }
+}
+
+/** Who started an import that nobody waited for, and that nothing of it was kept. */
+async function auditAbandoned(
+  deps: Deps,
+  ctx: RequestContext,
+  req: ImportTableRequest,
+  mapping: ImportMapping,
+  sha256: string | null,
+  hadWritten: boolean,
+): Promise<void> {
+  await inTransaction(deps, ctx, async (_trx, audit) => {
+    audit({
+      action: 'import.abandoned',
+      entityType: 'study',
+      entityId: mapping.study,
+      details: { fileName: req.fileName, sha256, dryRun: req.dryRun, removedRows: hadWritten },
+    });
+  });
 }
 
 function shape(

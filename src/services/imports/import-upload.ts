@@ -3,9 +3,11 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+import { unsafeCharacterProblem } from '../../domain/text/unsafe-characters.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
-import { importTable, type ImportSummary } from './import-table.js';
+import { importAbandoned, importTable, type ImportSummary } from './import-table.js';
+import type { UploadSlots } from './upload-slots.js';
 
 export interface ImportUploadRequest {
   /** The request body: the table's bytes, streamed. */
@@ -17,6 +19,8 @@ export interface ImportUploadRequest {
   readonly mappingJson: string;
   readonly dryRun: boolean;
   readonly onConflict: 'error' | 'update';
+  /** Aborted when the client disconnects before the answer: the import stops unwritten. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 function tooLarge(limit: number, bytes: number | null): DomainError {
@@ -25,6 +29,15 @@ function tooLarge(limit: number, bytes: number | null): DomainError {
   return new DomainError('import.too_large', `The upload is too large: ${message}.`, [
     { field: 'body', rule: 'max-bytes', message },
   ]);
+}
+
+function serverBusy(limit: number): DomainError {
+  const message = `the server is already taking ${limit} upload${limit === 1 ? '' : 's'} at once (KETATRACK_IMPORT_MAX_CONCURRENT); nothing of this one was read or kept`;
+  return new DomainError(
+    'import.server_busy',
+    `Too many uploads at once: ${message}. Try again shortly.`,
+    [{ field: 'body', rule: 'max-concurrent-uploads', message }],
+  );
 }
 
 /** Where uploads wait while they are imported. */
@@ -98,7 +111,7 @@ async function saveUpload(
       });
       // A client that goes away mid-upload: no 'end' follows.
       body.once('close', () => {
-        if (!ended) fail(new Error('the upload was interrupted'));
+        if (!ended) fail(importAbandoned('while the file was being uploaded'));
       });
     });
   } catch (error) {
@@ -108,12 +121,23 @@ async function saveUpload(
   return path;
 }
 
-/** The API's import: the uploaded table saved to a temporary file, imported, then removed. */
+/**
+ * The API's import: the uploaded table saved to a temporary file, imported, then removed.
+ * It holds one of the server's upload slots from before its first byte is read until the
+ * file is gone; with none free it is refused unread (ADR 0021).
+ */
 export async function importUpload(
   deps: Deps,
   ctx: RequestContext,
   req: ImportUploadRequest,
+  slots: UploadSlots,
 ): Promise<ImportSummary> {
+  // Refused before a byte of the body is saved, like a bad mapping below.
+  const badName = unsafeCharacterProblem('fileName', req.fileName);
+  if (badName) {
+    req.body.resume();
+    throw validationError([badName]);
+  }
   let mapping: unknown;
   try {
     mapping = JSON.parse(req.mappingJson) as unknown;
@@ -127,17 +151,27 @@ export async function importUpload(
       },
     ]);
   }
-  const dir = uploadsDir(deps.config.dataDir);
-  const path = await saveUpload(dir, req.body, deps.config.importMaxBytes, req.declaredBytes);
+  const giveBack = slots.tryTake();
+  if (!giveBack) {
+    req.body.resume();
+    throw serverBusy(slots.limit);
+  }
   try {
-    return await importTable(deps, ctx, {
-      path,
-      fileName: req.fileName,
-      mapping,
-      dryRun: req.dryRun,
-      onConflict: req.onConflict,
-    });
+    const dir = uploadsDir(deps.config.dataDir);
+    const path = await saveUpload(dir, req.body, deps.config.importMaxBytes, req.declaredBytes);
+    try {
+      return await importTable(deps, ctx, {
+        path,
+        fileName: req.fileName,
+        mapping,
+        dryRun: req.dryRun,
+        onConflict: req.onConflict,
+        signal: req.signal,
+      });
+    } finally {
+      await rm(path, { force: true });
+    }
   } finally {
-    await rm(path, { force: true });
+    giveBack();
   }
 }

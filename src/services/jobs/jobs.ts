@@ -81,6 +81,18 @@ function spawnJobWorker(workerData: unknown): Worker {
   return spawnWorker(import.meta.url, 'worker-main', workerData);
 }
 
+export interface WorkerJobsOptions {
+  /**
+   * How long a chunk a worker made may wait for its reader (KETATRACK_STREAM_IDLE_SECONDS).
+   * A download whose client stops reading would otherwise hold its worker for good: past
+   * this the stream is cancelled, the worker freed, and the reader's next read fails.
+   */
+  readonly readerIdleMs?: number;
+}
+
+/** A minute: a reader slower than about 6 kB/s on a 5,000-row dataset chunk (some 350 kB before compression). */
+const DEFAULT_READER_IDLE_MS = 60_000;
+
 /**
  * A small pool of worker threads, each with its own read connection (SQLite in WAL
  * mode reads beside the writer; PostgreSQL gets a small pool per worker). Workers
@@ -93,11 +105,15 @@ export class WorkerJobs implements Jobs {
   private nextId = 1;
   private nextPause: SharedArrayBuffer | null = null;
   private closed = false;
+  private readonly readerIdleMs: number;
 
   constructor(
     private readonly database: Database,
     private readonly size: number,
-  ) {}
+    options: WorkerJobsOptions = {},
+  ) {
+    this.readerIdleMs = options.readerIdleMs ?? DEFAULT_READER_IDLE_MS;
+  }
 
   run<K extends TaskName>(task: K, args: TaskArgs<K>): Promise<TaskResult<K>> {
     return new Promise((resolve, reject) => {
@@ -125,26 +141,46 @@ export class WorkerJobs implements Jobs {
       wake?.();
       wake = null;
     };
+    const post = (type: 'ack' | 'cancel') => {
+      const slot = this.slots.find((s) => s.busy?.id === id);
+      slot?.worker.postMessage({ type, id } satisfies ToWorker);
+    };
+    // Runs only while a chunk waits for the reader: time the worker spends making the
+    // next chunk (a large report's first one can take a minute) is not the reader's.
+    let idle: NodeJS.Timeout | null = null;
+    const stopIdle = () => {
+      if (idle) clearTimeout(idle);
+      idle = null;
+    };
+    const readerGaveNoSign = () => {
+      idle = null;
+      if (done || failure) return;
+      failure = new Error(
+        `the reader took no data for ${this.readerIdleMs / 1000} s: the stream was stopped and its worker freed`,
+      );
+      chunks.length = 0;
+      post('cancel');
+      notify();
+    };
     const start = () => {
       started = true;
       this.enqueue({
         id,
         message: { type: 'stream', id, task, args },
         onMessage: (m) => {
-          if (m.type === 'chunk') chunks.push(m.text);
-          else if (m.type === 'end') done = true;
-          else if (m.type === 'error') failure = rebuildError(m.error);
+          if (m.type === 'chunk') {
+            chunks.push(m.text);
+            idle ??= setTimeout(readerGaveNoSign, this.readerIdleMs).unref();
+          } else if (m.type === 'end') done = true;
+          // After a cancel the worker's own "reader stopped" is not news: keep the reason.
+          else if (m.type === 'error') failure ??= rebuildError(m.error);
           notify();
         },
         onCrash: (e) => {
-          failure = e;
+          failure ??= e;
           notify();
         },
       });
-    };
-    const ack = () => {
-      const slot = this.slots.find((s) => s.busy?.id === id);
-      slot?.worker.postMessage({ type: 'ack', id } satisfies ToWorker);
     };
     return {
       [Symbol.asyncIterator]: () => ({
@@ -152,11 +188,11 @@ export class WorkerJobs implements Jobs {
         // the stream out of the queue if no worker has it yet (else a worker would
         // later make its first chunk for nobody and wait for a reader forever).
         return: (): Promise<IteratorResult<string>> => {
+          stopIdle();
           if (started && !done && !failure) {
             const queued = this.queue.findIndex((p) => p.id === id);
             if (queued >= 0) this.queue.splice(queued, 1);
-            const slot = this.slots.find((s) => s.busy?.id === id);
-            slot?.worker.postMessage({ type: 'cancel', id } satisfies ToWorker);
+            post('cancel');
           }
           done = true;
           chunks.length = 0;
@@ -168,8 +204,9 @@ export class WorkerJobs implements Jobs {
           for (;;) {
             const text = chunks.shift();
             if (text !== undefined) {
+              stopIdle();
               // Credit for one more chunk: the worker never runs ahead of the reader.
-              ack();
+              post('ack');
               return { value: text, done: false };
             }
             if (failure) throw failure;
@@ -232,12 +269,34 @@ export class WorkerJobs implements Jobs {
     this.dispatch();
   }
 
+  /**
+   * How many workers streams may hold at once: all but one (ADR 0021). A stream's length is set by
+   * its client (an upload's size, a download's reader), so uploads and downloads alone
+   * never take every worker: a report, an audit check or an outcome recomputation always
+   * finds one, at most behind other such bounded tasks. A pool of one worker shares it.
+   */
+  private get streamLimit(): number {
+    return Math.max(1, this.size - 1);
+  }
+
+  /** Tasks and streams waiting for a worker (for tests and diagnostics). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    for (;;) {
+      const streaming = this.slots.filter((s) => s.busy?.message.type === 'stream').length;
+      // First come, first served, except that a stream held back by that limit lets the
+      // tasks queued behind it pass.
+      const index = this.queue.findIndex(
+        (p) => p.message.type === 'run' || streaming < this.streamLimit,
+      );
+      if (index < 0) return;
       let slot = this.slots.find((s) => s.busy === null);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
-      const next = this.queue.shift();
+      const [next] = this.queue.splice(index, 1);
       if (!next) return;
       slot.busy = next;
       slot.worker.ref();
@@ -343,8 +402,12 @@ export class InlineJobs implements Jobs {
 }
 
 /** Worker threads for a database file or server; inline for an in-memory database. */
-export function createJobs(database: Database, size: number): Jobs {
+export function createJobs(
+  database: Database,
+  size: number,
+  options: WorkerJobsOptions = {},
+): Jobs {
   if (database.dialect === 'sqlite' && database.location === ':memory:')
     return new InlineJobs(database);
-  return new WorkerJobs(database, size);
+  return new WorkerJobs(database, size, options);
 }

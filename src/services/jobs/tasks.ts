@@ -46,11 +46,12 @@ export const TASKS = {
 
 /** Tasks that produce text in chunks, each awaited by the reader before the next. */
 export const STREAMS = {
+  /** `chunkRows`: rows per chunk, 5,000 unless given (tests ask for small chunks to get many). */
   cohortDataset: (
     db: Kysely<DB>,
-    a: { filter: CohortFilter },
+    a: { filter: CohortFilter; chunkRows?: number },
     emit: (text: string) => Promise<void>,
-  ): Promise<void> => streamCohortDataset(db, a.filter, emit),
+  ): Promise<void> => streamCohortDataset(db, a.filter, emit, a.chunkRows),
   /** A table import read and checked (ADR 0018): JSON messages, the summary last. */
   planTableImport: (
     db: Kysely<DB>,

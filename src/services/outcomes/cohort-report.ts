@@ -298,6 +298,7 @@ export async function streamCohortDataset(
   db: Kysely<DB>,
   f: CohortFilter,
   emit: (text: string) => Promise<void>,
+  chunkRows: number = DATASET_CHUNK,
 ): Promise<void> {
   const { kept } = await keptCourses(db, f);
   let batch: CohortRow[] = [];
@@ -309,7 +310,7 @@ export async function streamCohortDataset(
   };
   for (const { row } of datasetRows(kept)) {
     batch.push(row);
-    if (batch.length >= DATASET_CHUNK) await flush();
+    if (batch.length >= chunkRows) await flush();
   }
   if (batch.length > 0 || first) await flush();
 }
