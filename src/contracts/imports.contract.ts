@@ -3,13 +3,13 @@ import { Nullable } from './common.contract.js';
 import { InstrumentIdSchema } from './instruments.contract.js';
 import { MeanCiSchema, PairedComparisonSchema, ProportionSchema } from './statistics.contract.js';
 
-/** The media types a table upload may be sent as (the file name's extension says CSV or TSV). */
-export const IMPORT_MEDIA_TYPES = [
-  'text/csv',
-  'text/tab-separated-values',
-  'text/plain',
-  'application/octet-stream',
-] as const;
+/**
+ * The media types a table upload may be sent as (the file name's extension says CSV or
+ * TSV). Deliberately not `text/plain` (nor anything else an HTML form can send): a page
+ * elsewhere could otherwise post an import with a signed-in user's cookie (CSRF,
+ * ADR 0002); these two make a browser ask first, and the server allows no other origin.
+ */
+export const IMPORT_MEDIA_TYPES = ['text/csv', 'text/tab-separated-values'] as const;
 
 /**
  * A table import: the file is the raw request body (streamed to disk, size limited

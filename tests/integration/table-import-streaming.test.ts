@@ -187,6 +187,25 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
     expect(gzipped.statusCode, gzipped.body).toBe(415);
     expect(gzipped.headers['content-type']).toContain('application/problem+json');
     expect(gzipped.json().detail).toContain('uncompressed');
+    // What an HTML form on another site can send with the user's cookie (enctype
+    // text/plain): refused, so a page elsewhere cannot post an import (CSRF).
+    for (const type of ['text/plain', 'application/octet-stream']) {
+      const forged = await api.as('researcher', {
+        method: 'POST',
+        url: uploadRequest({ fileName: 'x.csv', mapping: trialMapping('forged'), dryRun: false })
+          .url,
+        headers: { 'content-type': type },
+        payload: 'subject,visit,madrs=\r\nS1,b0,10\r\n',
+      });
+      expect(forged.statusCode, forged.body).toBe(415);
+      expect(forged.headers['content-type']).toContain('application/problem+json');
+    }
+    const forgedBatches = await api.deps.database.db
+      .selectFrom('import_batches')
+      .select('id')
+      .where('study', '=', 'forged')
+      .execute();
+    expect(forgedBatches).toHaveLength(0);
   });
 
   it('imports in chunks and again creates nothing (idempotent)', async () => {
