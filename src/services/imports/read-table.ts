@@ -29,8 +29,22 @@ export interface TableReader {
   sha256(): string;
 }
 
-/** Raised by the decoder below; named so the reader can say what is wrong. */
-class NotUtf8 extends Error {}
+/** Raised by the checks below; named so the reader can say what is wrong. */
+class NotText extends Error {
+  constructor(
+    readonly rule: 'utf8' | 'no-nul' | 'max-row-bytes',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The longest row read, in bytes. A score table's rows are short; without a bound one
+ * row of millions of empty cells (60 MB of commas) made the parser build an array of
+ * tens of millions of strings: gigabytes of memory in the worker (hostile test).
+ */
+export const MAX_ROW_BYTES = 1_048_576;
 
 /**
  * Checks and decodes UTF-8 as the bytes stream past. Without it the parser turns
@@ -39,16 +53,39 @@ class NotUtf8 extends Error {}
  */
 function utf8Text(): Transform {
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Bytes since the last line break (CR or LF), across blocks.
+  let lineBytes = 0;
+  const tooLong = () =>
+    new NotText(
+      'max-row-bytes',
+      `a row is longer than ${MAX_ROW_BYTES} bytes: this is not a table of scores (is the delimiter right?)`,
+    );
   // Decoded only to be checked; the bytes themselves go on to the parser unchanged.
   const check = (bytes?: Buffer) => {
     try {
       if (bytes) decoder.decode(bytes, { stream: true });
       else decoder.decode();
     } catch {
-      throw new NotUtf8(
+      throw new NotText(
+        'utf8',
         'the file is not UTF-8 text: save it as "CSV UTF-8" (or TSV) and try again',
       );
     }
+    if (!bytes) return;
+    // A NUL byte is never part of a text table, and PostgreSQL cannot store one.
+    if (bytes.includes(0))
+      throw new NotText('no-nul', 'the file contains a NUL byte: it is not a text table');
+    // Blocks are at most 64 KiB (the file stream's), far below the bound, so only the
+    // row running across blocks can pass it: the first break ends it, the last starts
+    // the next one.
+    const firstBreak = [bytes.indexOf(10), bytes.indexOf(13)].filter((i) => i >= 0);
+    if (firstBreak.length === 0) {
+      lineBytes += bytes.length;
+      if (lineBytes > MAX_ROW_BYTES) throw tooLong();
+      return;
+    }
+    if (lineBytes + Math.min(...firstBreak) > MAX_ROW_BYTES) throw tooLong();
+    lineBytes = bytes.length - 1 - Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13));
   };
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -71,9 +108,9 @@ function utf8Text(): Transform {
 }
 
 function unreadable(error: unknown): DomainError {
-  if (error instanceof NotUtf8)
+  if (error instanceof NotText)
     return new DomainError('import.invalid', 'The file could not be read as a table.', [
-      { field: 'file', rule: 'utf8', message: error.message },
+      { field: 'file', rule: error.rule, message: error.message },
     ]);
   const line = (error as { lines?: number }).lines;
   return new DomainError('import.invalid', 'The file could not be read as a table.', [
@@ -92,7 +129,7 @@ function unreadable(error: unknown): DomainError {
  */
 export async function openTable(path: string, format: TableFormat): Promise<TableReader> {
   const hash = createHash('sha256');
-  const file = createReadStream(path);
+  const file = createReadStream(path, { highWaterMark: 65_536 });
   file.on('data', (block) => hash.update(block));
   const text = file.pipe(utf8Text());
   const parser = text.pipe(
@@ -103,6 +140,8 @@ export async function openTable(path: string, format: TableFormat): Promise<Tabl
       bom: true,
       relax_column_count: true,
       skip_empty_lines: false,
+      // A quoted cell may span lines: its characters are bounded here too.
+      max_record_size: MAX_ROW_BYTES,
     }),
   );
   file.on('error', (e) => parser.destroy(e));
