@@ -118,6 +118,38 @@ describe.each(dialects())('audit lanes on %s', (dialect) => {
       }
     });
 
+  it('names a row put in a lane this database never writes, even with a correct hash', async () => {
+    const head = await db()
+      .selectFrom('audit_events')
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    // Fresh lanes start from the genesis hash: a forger could start one of their own.
+    const forged = {
+      id: '00000000-0000-7000-8000-000000000001',
+      at: '2026-12-03T00:00:00.000Z',
+      actor_user_id: null,
+      actor_email: 'nurse@forged.invalid',
+      actor_role: 'nurse',
+      action: 'patient.archive',
+      entity_type: 'patient',
+      entity_id: null,
+      patient_id: null,
+      request_id: null,
+      ip: null,
+      details: '{"forged":true}',
+    };
+    const lane = dialect === 'sqlite' ? 1 : POSTGRES_AUDIT_LANES;
+    await db()
+      .insertInto('audit_events')
+      .values({ ...forged, lane, prev_hash: GENESIS_HASH, hash: auditHash(GENESIS_HASH, forged) })
+      .execute();
+    const result = await verifyAuditChain(api.deps);
+    expect(result).toMatchObject({ ok: false, firstBrokenSeq: Number(head.seq) + 1 });
+    expect(result.reason).toMatch(/never writes/);
+  });
+
   it('names the row after a removed one in the same lane, whatever other lanes interleave', async () => {
     const rows = await db()
       .selectFrom('audit_events')

@@ -60,28 +60,28 @@ const insertOne = prepareQuery((db, p) =>
 
 /**
  * PostgreSQL: takes the lock of a lane for the rest of the transaction, preferring one
- * that no other transaction holds (trying each from a random start), and reads that
- * lane's head, in one round trip; it waits for a lane only when all are taken (more
- * app servers than lanes).
+ * that no other transaction holds (trying each from a random start, in one statement),
+ * and waiting for one only when all are taken (more app servers than lanes); then reads
+ * that lane's head. The head must be read by a later statement than the one that took
+ * the lock: under READ COMMITTED a statement sees what was committed when it started,
+ * and the lane's previous holder may commit (and let go of the lock) after that.
  */
 async function takeLane(trx: Kysely<DB>): Promise<{ lane: number; head: string | undefined }> {
   const start = Math.floor(Math.random() * POSTGRES_AUDIT_LANES);
-  const free = await sql<{ lane: number; hash: string | null }>`
-    select free.lane,
-      (select a.hash from audit_events a where a.lane = free.lane order by a.seq desc limit 1) as hash
-    from (
-      select (${start}::integer + g) % ${POSTGRES_AUDIT_LANES}::integer as lane
-      from generate_series(0, ${POSTGRES_AUDIT_LANES - 1}::integer) as g
-      where pg_try_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, (${start}::integer + g) % ${POSTGRES_AUDIT_LANES}::integer)
-      limit 1
-    ) as free`.execute(trx);
-  const found = free.rows[0];
-  if (found) return { lane: found.lane, head: found.hash ?? undefined };
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, ${start}::integer)`.execute(
-    trx,
-  );
-  const head = (await postgresChainHead.execute(trx, [String(start)])).rows[0]?.hash;
-  return { lane: start, head };
+  const free = await sql<{ lane: number }>`
+    select (${start}::integer + g) % ${POSTGRES_AUDIT_LANES}::integer as lane
+    from generate_series(0, ${POSTGRES_AUDIT_LANES - 1}::integer) as g
+    where pg_try_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, (${start}::integer + g) % ${POSTGRES_AUDIT_LANES}::integer)
+    limit 1`.execute(trx);
+  let lane = free.rows[0]?.lane;
+  if (lane === undefined) {
+    lane = start;
+    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::integer, ${lane}::integer)`.execute(
+      trx,
+    );
+  }
+  const head = (await postgresChainHead.execute(trx, [String(lane)])).rows[0]?.hash;
+  return { lane, head };
 }
 
 /**

@@ -8,6 +8,7 @@ import { auditHash, GENESIS_HASH } from '../../db/audit-hash.js';
 import {
   auditPage,
   listAuditEvents,
+  POSTGRES_AUDIT_LANES,
   type AuditRow,
 } from '../../db/repositories/audit.repository.js';
 import { PostgresAdapter, type Kysely } from 'kysely';
@@ -78,11 +79,12 @@ export async function checkAuditChain(db: Kysely<DB>): Promise<AuditVerifyResult
     return db
       .transaction()
       .setIsolationLevel('repeatable read')
-      .execute((trx) => checkChains(trx));
-  return checkChains(db);
+      .execute((trx) => checkChains(trx, POSTGRES_AUDIT_LANES));
+  return checkChains(db, 1);
 }
 
-async function checkChains(db: Kysely<DB>): Promise<AuditVerifyResult> {
+/** `lanes`: rows may name lanes 0 to lanes − 1 only (SQLite writes lane 0 alone). */
+async function checkChains(db: Kysely<DB>, lanes: number): Promise<AuditVerifyResult> {
   const heads = new Map<number, string>();
   let afterSeq = 0;
   let checked = 0;
@@ -92,6 +94,15 @@ async function checkChains(db: Kysely<DB>): Promise<AuditVerifyResult> {
     for (const row of rows) {
       const seq = Number(row.seq);
       const lane = Number(row.lane);
+      // A lane the product never writes: a row put there would start a chain of its own.
+      if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) {
+        return {
+          ok: false,
+          checked,
+          firstBrokenSeq: seq,
+          reason: `row ${seq} names a chain this database never writes to (it was inserted or altered)`,
+        };
+      }
       const prev = heads.get(lane) ?? GENESIS_HASH;
       if (row.prev_hash !== prev) {
         return {
