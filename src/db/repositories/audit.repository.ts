@@ -13,8 +13,8 @@ export const AUDIT_LOCK_KEY = 7_340_201;
 /**
  * How many hash chains PostgreSQL spreads appends over (ADR 0020): more than the
  * connection pool holds, so a transaction nearly always finds a lane no other
- * transaction is appending to and does not wait for that one's commit. Changing it
- * needs no migration: verification follows whatever lanes the rows name.
+ * transaction is appending to and does not wait for that one's commit. Raising it
+ * needs no migration; lowering it makes rows in the dropped lanes fail verification.
  */
 export const POSTGRES_AUDIT_LANES = 16;
 
