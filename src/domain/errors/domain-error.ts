@@ -34,6 +34,7 @@ export type DomainErrorCode =
   | 'import.invalid'
   | 'import.busy'
   | 'import.too_large'
+  | 'import.too_slow'
   | 'import.server_busy'
   | 'import.abandoned'
   | 'site.name_taken';

@@ -39,6 +39,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'import.invalid': 422,
   'import.busy': 409,
   'import.too_large': 413,
+  'import.too_slow': 408,
   'import.server_busy': 503,
   // The client is gone, so nobody receives this: nginx's "client closed request", for the log.
   'import.abandoned': 499,
@@ -48,6 +49,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad request',
   401: 'Not signed in',
+  408: 'Request timed out',
   403: 'Not allowed',
   404: 'Not found',
   405: 'Method not allowed',

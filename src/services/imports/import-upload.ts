@@ -31,6 +31,23 @@ function tooLarge(limit: number, bytes: number | null): DomainError {
   ]);
 }
 
+/**
+ * An upload must keep moving: after its first UPLOAD_GRACE_MS it must have averaged at
+ * least UPLOAD_MIN_BYTES_PER_SECOND, and it may never stall for UPLOAD_GRACE_MS. Without
+ * this, a client trickling a byte every few seconds held an upload slot (of
+ * KETATRACK_IMPORT_MAX_CONCURRENT) for as long as it liked, refusing everybody else's
+ * imports (hostile test). 16 KiB/s uploads the 64 MiB limit in about 70 minutes.
+ */
+export const UPLOAD_GRACE_MS = 30_000;
+export const UPLOAD_MIN_BYTES_PER_SECOND = 16_384;
+
+function tooSlow(bytes: number, seconds: number): DomainError {
+  const message = `${bytes} bytes arrived in ${Math.round(seconds)} s: an upload must keep up at least ${UPLOAD_MIN_BYTES_PER_SECOND / 1024} KiB/s after its first ${UPLOAD_GRACE_MS / 1000} s; nothing of it was kept`;
+  return new DomainError('import.too_slow', `The upload was too slow: ${message}.`, [
+    { field: 'body', rule: 'min-upload-rate', message },
+  ]);
+}
+
 function serverBusy(limit: number): DomainError {
   const message = `the server is already taking ${limit} upload${limit === 1 ? '' : 's'} at once (KETATRACK_IMPORT_MAX_CONCURRENT); nothing of this one was read or kept`;
   return new DomainError(
@@ -61,14 +78,19 @@ export async function clearLeftoverUploads(dataDir: string): Promise<number> {
 }
 
 /**
- * Streams the body into a private file under the data directory, counting bytes:
+ * Streams the body into a private file under the data directory, counting bytes and
+ * timing them (exported for its tests):
  * over the limit, it stops writing, discards the rest of the body and refuses.
  */
-async function saveUpload(
+export async function saveUpload(
   dir: string,
   body: Readable,
   limit: number,
   declared: number | undefined,
+  pace: { graceMs: number; minBytesPerSecond: number } = {
+    graceMs: UPLOAD_GRACE_MS,
+    minBytesPerSecond: UPLOAD_MIN_BYTES_PER_SECOND,
+  },
 ): Promise<string> {
   if (declared !== undefined && declared > limit) {
     body.resume();
@@ -78,12 +100,16 @@ async function saveUpload(
   const path = join(dir, `${newId()}.upload`);
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
   let bytes = 0;
+  const started = Date.now();
+  let lastData = started;
+  let pacer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
         settled = true;
+        clearInterval(pacer);
         body.off('data', onData);
         body.resume(); // read and drop the rest, so the refusal can still be answered
         out.destroy();
@@ -91,6 +117,7 @@ async function saveUpload(
       };
       const onData = (block: Buffer) => {
         bytes += block.length;
+        lastData = Date.now();
         if (bytes > limit) return fail(tooLarge(limit, null));
         if (!out.write(block)) {
           body.pause();
@@ -98,12 +125,26 @@ async function saveUpload(
         }
       };
       body.on('data', onData);
+      // Checked on a timer too, so an upload that stops sending at all is caught.
+      pacer = setInterval(
+        () => {
+          const now = Date.now();
+          const elapsed = now - started;
+          const stalled = now - lastData >= pace.graceMs;
+          const slow = elapsed >= pace.graceMs && bytes < (pace.minBytesPerSecond * elapsed) / 1000;
+          // Writing to disk may pause the body; that is not the client's slowness.
+          if ((stalled || slow) && !body.isPaused()) fail(tooSlow(bytes, elapsed / 1000));
+        },
+        Math.max(10, Math.min(1000, pace.graceMs / 10)),
+      );
+      pacer.unref();
       body.once('error', fail);
       out.once('error', fail);
       let ended = false;
       body.once('end', () => {
         ended = true;
         if (settled) return;
+        clearInterval(pacer);
         out.end(() => {
           settled = true;
           resolve();
