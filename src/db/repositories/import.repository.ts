@@ -34,6 +34,27 @@ export function findStudy(db: Kysely<DB>, name: string): Promise<StudyRow | unde
   return db.selectFrom('studies').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+/**
+ * A study as readers see it: only once one of its imports has committed (a study made
+ * by an import still being written, or left by one that was killed, does not exist yet).
+ */
+export function findVisibleStudy(db: Kysely<DB>, name: string): Promise<StudyRow | undefined> {
+  return db
+    .selectFrom('studies')
+    .selectAll()
+    .where('name', '=', name)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('import_batches')
+          .select('import_batches.id')
+          .whereRef('import_batches.study', '=', 'studies.name')
+          .where('import_batches.state', '=', 'committed'),
+      ),
+    )
+    .executeTakeFirst();
+}
+
 /** Studies with at least one finished import (a study created by an import still being written is not listed). */
 export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
   return db

@@ -16,7 +16,7 @@ import {
   type PairedComparison,
 } from '../../domain/statistics/descriptive.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
-import { findStudy, pendingBatchIds } from '../../db/repositories/import.repository.js';
+import { findVisibleStudy, pendingBatchIds } from '../../db/repositories/import.repository.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { outcomeRules } from './course-outcomes.js';
@@ -113,7 +113,7 @@ export async function studyReport(
 /** The study report from the stored imported totals: reads only, so it runs in a worker. */
 export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promise<StudyReport> {
   {
-    const study = await findStudy(trx, f.study);
+    const study = await findVisibleStudy(trx, f.study);
     if (!study)
       throw new DomainError('record.not_found', `No imported study is called ${f.study}.`);
     const { settings, version } = await loadSettings(trx);
