@@ -15,6 +15,13 @@ const layer = (files, forbidden, message) => ({
   },
 });
 
+/** Every CSV goes through src/services/csv.ts, which neutralises formulas. */
+const CSV_WRITERS = ['csv-stringify', 'csv-stringify/sync'].map((name) => ({
+  name,
+  message: 'Write CSV through toCsv (src/services/csv.ts): it neutralises formulas.',
+  allowTypeImports: true,
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -141,6 +148,25 @@ export default tseslint.config(
     // One module picks the SQLite driver for the running Node (ADR 0015).
     files: ['src/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
     ignores: ['src/db/sqlite-driver.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...['better-sqlite3', 'better-sqlite3-13'].map((name) => ({
+              name,
+              message: 'Open SQLite through openSqlite (src/db/sqlite-driver.ts).',
+              allowTypeImports: true,
+            })),
+            ...CSV_WRITERS,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The one CSV writer, which neutralises formulas (src/services/csv.ts).
+    files: ['src/services/csv.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

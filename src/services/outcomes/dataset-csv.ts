@@ -1,13 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../csv.js';
 
-/**
- * An analysis dataset as CSV for R or Python readers: a header row, booleans
- * spelled true/false (csv-stringify's default writes 1 and an empty cell),
- * empty cells for nulls.
- */
+/** An analysis dataset as CSV for R or Python readers, through the one CSV writer. */
 export function datasetCsv(rows: readonly object[], opts: { header?: boolean } = {}): string {
-  return stringify(
-    rows.map((row) => ({ ...row })),
-    { header: opts.header ?? true, cast: { boolean: (v) => (v ? 'true' : 'false') } },
-  );
+  return toCsv(rows, opts);
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../csv.js';
 import type { SessionDto } from '../../contracts/sessions.contract.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import type { Deps, RequestContext } from '../deps.js';
@@ -126,6 +126,6 @@ export async function monitoringFormCsv(
       respiratory_depression: yesNo(rules.has('spo2-low')),
       adverse_events: s.adverseEvents.map((a) => `${a.type} (${a.severity})`).join('; '),
     };
-    return stringify([record], { header: true, columns: [...MONITORING_FORM_COLUMNS] });
+    return toCsv([record], { header: true, columns: MONITORING_FORM_COLUMNS });
   });
 }
