@@ -10,7 +10,7 @@ describe('the one CSV writer', () => {
       { arm: '@SUM(A1)', label: '\t=1' },
       { arm: 'plain', label: 'a=b' },
     ]);
-    const cells = parse<string[]>(csv);
+    const cells: string[][] = parse(csv, {});
     expect(cells).toEqual([
       ['arm', 'label'],
       ["'=cmd|' /C calc'!A0", '\'=HYPERLINK("http://evil.invalid/","week 1")'],

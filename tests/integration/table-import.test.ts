@@ -377,6 +377,22 @@ describe.each(dialects())('table import through the API on %s', (dialect) => {
       .where('action', '=', 'import.patient-scores')
       .execute();
     expect(audited).toEqual([{ patient_id: patient.json().id }]);
+    // A researcher leaving the link out of the mapping reaches the same subjects by their
+    // MRN: a dry run would echo the stored total ("differs from 14") and an update would
+    // overwrite it. Refused, and the stored total stands.
+    for (const attempt of [
+      { dryRun: true, onConflict: 'error' as const },
+      { dryRun: false, onConflict: 'update' as const },
+    ]) {
+      const sneaky = await importAs('researcher', {
+        ...payload,
+        ...attempt,
+        content: 'mrn,date,phq9\nIMP-7,2025-03-01,0\n',
+        mapping: { ...payload.mapping, subject: { column: 'mrn' } },
+      });
+      expect(sneaky.statusCode, sneaky.body).toBe(403);
+      expect(sneaky.body).not.toContain('14');
+    }
     // The linked patient's progress shows the dated total, marked as imported.
     const progress = await api.as('clinician', {
       method: 'GET',

@@ -55,6 +55,18 @@ export function findVisibleStudy(db: Kysely<DB>, name: string): Promise<StudyRow
     .executeTakeFirst();
 }
 
+/** Whether any subject of a study is linked to a patient record (its id is then the patient's MRN). */
+export async function studyHasPatientLinks(db: Kysely<DB>, study: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('study_subjects')
+    .select('id')
+    .where('study', '=', study)
+    .where('patient_id', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Studies with at least one finished import (a study created by an import still being written is not listed). */
 export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
   return db

@@ -1,3 +1,4 @@
+import { studyHasPatientLinks } from '../../db/repositories/import.repository.js';
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { readMapping, type ImportMapping } from '../../domain/imports/import-mapping.js';
@@ -102,14 +103,19 @@ export async function importTable(
   const badName = unsafeCharacterProblem('fileName', req.fileName);
   if (badName) throw validationError([badName]);
   const mapping = mappingOrThrow(req.mapping);
-  if (
-    mapping.subject.linkPatientsBy &&
-    ctx.actor &&
-    !roleHasPermission(ctx.actor.role, 'patients.write')
-  )
+  const mayTouchPatients = !ctx.actor || roleHasPermission(ctx.actor.role, 'patients.write');
+  if (mapping.subject.linkPatientsBy && !mayTouchPatients)
     throw new DomainError(
       'auth.forbidden',
       'Linking imported subjects to patients by MRN needs a role that may write patient records.',
+    );
+  // A study whose subjects are patients (linked by MRN) holds their scores: a role that
+  // may not write patient records may neither change them nor, through a dry run's
+  // "differs from … imported earlier", read them (hostile test).
+  if (!mayTouchPatients && (await studyHasPatientLinks(deps.database.db, mapping.study)))
+    throw new DomainError(
+      'auth.forbidden',
+      'This study’s subjects are linked to patient records: importing into it needs a role that may write patient records.',
     );
   tableFormat(req.fileName);
 
