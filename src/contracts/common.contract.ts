@@ -6,7 +6,11 @@ export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 
-export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+// No control characters: an id is text, and a NUL or line break in one made PostgreSQL
+// fail with a 500 or a header unwritable (hostile test).
+export const IdParam = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\x00-\\x1f\\x7f]+$' }),
+});
 export type IdParam = Static<typeof IdParam>;
 
 export const CalendarDate = (description: string) =>

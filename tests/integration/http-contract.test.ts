@@ -60,6 +60,20 @@ describe('HTTP contract', () => {
     expect(bad.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('refuses an id carrying a control character with 400 naming the field (a NUL was a 500 on PostgreSQL)', async () => {
+    for (const url of [
+      '/api/v1/patients/a%00b',
+      '/api/v1/sessions/a%0ab/monitoring-form.csv',
+      '/api/v1/sessions/a%0db',
+    ]) {
+      const res = await api.as('clinician', { url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors[0]).toMatchObject({ field: 'id' });
+      expect(res.headers['content-disposition']).toBeUndefined();
+    }
+  });
+
   it('names every missing field at once', async () => {
     const res = await api.as('nurse', { method: 'POST', url: '/api/v1/patients', payload: {} });
     expect(res.statusCode).toBe(400);

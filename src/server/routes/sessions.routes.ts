@@ -54,14 +54,17 @@ export const sessionRoutes: RoutePlugin = async (app, { deps }) => {
         produces: ['text/csv'],
       },
     },
-    async (request, reply) =>
-      reply
+    async (request, reply) => {
+      // Found first (a 404 otherwise), so the file name is only ever a stored session's id.
+      const csv = await monitoringFormCsv(deps, requestContext(request), request.params.id);
+      return reply
         .type('text/csv; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="monitoring-form-${request.params.id}.csv"`,
         )
-        .send(await monitoringFormCsv(deps, requestContext(request), request.params.id)),
+        .send(csv);
+    },
   );
   app.post(
     '/protocols/:id',
