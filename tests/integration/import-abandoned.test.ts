@@ -69,6 +69,44 @@ describe.each(dialects())('an import whose client is gone, on %s', (dialect) => 
   });
   afterAll(async () => api.close());
 
+  it('audits an upload whose client went away while the file was still being sent', async () => {
+    const scores = await count('imported_scores');
+    const query = new URLSearchParams({
+      fileName: 'half-sent.csv',
+      mapping: JSON.stringify(mappingOf('half-sent')),
+      dryRun: 'false',
+    });
+    const body = rows(2000);
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/imports/table?${query.toString()}`,
+      headers: {
+        'content-type': 'text/csv',
+        // More is promised than is sent: the server is still reading when the client goes.
+        'content-length': Buffer.byteLength(body) * 2,
+        cookie: api.cookies.researcher,
+      },
+    });
+    req.on('error', () => {});
+    req.write(body);
+    await sleep(100);
+    req.destroy();
+    let audited: Awaited<ReturnType<typeof auditOf>> = [];
+    for (let i = 0; i < 3000 && audited.length === 0; i++) {
+      audited = await auditOf('half-sent');
+      if (audited.length === 0) await sleep(10);
+    }
+    expect(audited.map((a) => a.action)).toEqual(['import.abandoned']);
+    expect(audited[0]!.details).toMatchObject({
+      fileName: 'half-sent.csv',
+      whileUploading: true,
+      removedRows: false,
+    });
+    await nothingKept('half-sent', scores);
+  });
+
   it('stops before writing when the uploader disconnects while the file is checked', async () => {
     expect(api.deps.jobs).toBeInstanceOf(WorkerJobs);
     const pause = (api.deps.jobs as WorkerJobs).pauseNextTask();

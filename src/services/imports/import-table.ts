@@ -207,9 +207,13 @@ export async function importTable(
         deps.log.error({ err: e }, 'could not remove the rows of a failed import'),
       );
     if (error instanceof DomainError && error.code === 'import.abandoned')
-      await auditAbandoned(deps, ctx, req, mapping, checked?.sha256 ?? null, batch !== null).catch(
-        (e: unknown) => deps.log.error({ err: e }, 'could not audit an abandoned import'),
-      );
+      await auditAbandonedImport(deps, ctx, {
+        study: mapping.study,
+        fileName: req.fileName,
+        dryRun: req.dryRun,
+        sha256: checked?.sha256 ?? null,
+        removedRows: batch !== null,
+      });
     throw error;
   } finally {
     req.signal?.removeEventListener('abort', stopChecking);
@@ -217,23 +221,27 @@ export async function importTable(
   }
 }
 
-/** Who started an import that nobody waited for, and that nothing of it was kept. */
-async function auditAbandoned(
+/**
+ * Who started an import that nobody waited for, and that nothing of it was kept
+ * (`study` null when the upload ended before its mapping could be read). A failure to
+ * audit is logged: the user's error is what they see.
+ */
+export async function auditAbandonedImport(
   deps: Deps,
   ctx: RequestContext,
-  req: ImportTableRequest,
-  mapping: ImportMapping,
-  sha256: string | null,
-  hadWritten: boolean,
+  what: {
+    study: string | null;
+    fileName: string;
+    dryRun: boolean;
+    sha256: string | null;
+    removedRows: boolean;
+    whileUploading?: boolean;
+  },
 ): Promise<void> {
+  const { study, ...details } = what;
   await inTransaction(deps, ctx, async (_trx, audit) => {
-    audit({
-      action: 'import.abandoned',
-      entityType: 'study',
-      entityId: mapping.study,
-      details: { fileName: req.fileName, sha256, dryRun: req.dryRun, removedRows: hadWritten },
-    });
-  });
+    audit({ action: 'import.abandoned', entityType: 'study', entityId: study, details });
+  }).catch((e: unknown) => deps.log.error({ err: e }, 'could not audit an abandoned import'));
 }
 
 function shape(

@@ -6,7 +6,13 @@ import { DomainError, validationError } from '../../domain/errors/domain-error.j
 import { unsafeCharacterProblem } from '../../domain/text/unsafe-characters.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
-import { importAbandoned, importTable, type ImportSummary } from './import-table.js';
+import { readMapping } from '../../domain/imports/import-mapping.js';
+import {
+  auditAbandonedImport,
+  importAbandoned,
+  importTable,
+  type ImportSummary,
+} from './import-table.js';
 import type { UploadSlots } from './upload-slots.js';
 
 export interface ImportUploadRequest {
@@ -138,7 +144,9 @@ export async function saveUpload(
         Math.max(10, Math.min(1000, pace.graceMs / 10)),
       );
       pacer.unref();
-      body.once('error', fail);
+      // The request stream fails only when the connection does (the client went away
+      // mid-upload: ECONNRESET, "aborted"): an abandoned import, not a server error.
+      body.once('error', () => fail(importAbandoned('while the file was being uploaded')));
       out.once('error', fail);
       let ended = false;
       body.once('end', () => {
@@ -199,7 +207,25 @@ export async function importUpload(
   }
   try {
     const dir = uploadsDir(deps.config.dataDir);
-    const path = await saveUpload(dir, req.body, deps.config.importMaxBytes, req.declaredBytes);
+    const path = await saveUpload(
+      dir,
+      req.body,
+      deps.config.importMaxBytes,
+      req.declaredBytes,
+    ).catch(async (error: unknown) => {
+      if (error instanceof DomainError && error.code === 'import.abandoned') {
+        const read = readMapping(mapping);
+        await auditAbandonedImport(deps, ctx, {
+          study: read.ok ? read.mapping.study : null,
+          fileName: req.fileName,
+          dryRun: req.dryRun,
+          sha256: null,
+          removedRows: false,
+          whileUploading: true,
+        });
+      }
+      throw error;
+    });
     try {
       return await importTable(deps, ctx, {
         path,
