@@ -227,9 +227,19 @@ describe.each(dialects())('patient progress on %s', (dialect) => {
     );
     await api.deps.database.db.insertInto('outcome_refresh_queue').values(courseIds).execute();
     expect((await report()).freshness).toEqual({ current: false, coursesPending: 1 });
+    // Meanwhile the dataset is refused (it would mix rules, with no banner to say so) and
+    // the printable report says it is provisional.
+    const early = await api.as('researcher', { url: '/api/v1/reports/cohort/dataset.csv' });
+    expect(early.statusCode).toBe(409);
+    expect(early.headers['content-type']).toContain('application/problem+json');
+    expect(early.json()).toMatchObject({ code: 'report.provisional' });
+    const printable = await api.as('researcher', { url: '/api/v1/reports/cohort/report.html' });
+    expect(printable.body).toContain('Provisional.');
     api.deps.background.outcomeRulesChanged();
     await settle();
     expect(await report()).toEqual(after);
+    const final = await api.as('researcher', { url: '/api/v1/reports/cohort/report.html' });
+    expect(final.body).not.toContain('Provisional.');
     await api.as('admin', {
       method: 'PATCH',
       url: '/api/v1/settings/response.minFallPercent',

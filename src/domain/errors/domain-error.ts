@@ -35,6 +35,7 @@ export type DomainErrorCode =
   | 'import.busy'
   | 'import.too_large'
   | 'import.too_slow'
+  | 'report.provisional'
   | 'import.server_busy'
   | 'import.abandoned'
   | 'site.name_taken';

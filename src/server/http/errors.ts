@@ -40,6 +40,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'import.busy': 409,
   'import.too_large': 413,
   'import.too_slow': 408,
+  'report.provisional': 409,
   'import.server_busy': 503,
   // The client is gone, so nobody receives this: nginx's "client closed request", for the log.
   'import.abandoned': 499,

@@ -119,8 +119,13 @@ export function cohortReportHtml(r: CohortReport, generatedAt: Date): string {
 <html lang="en"><head><meta charset="utf-8"><title>ketatrack cohort report</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
 table{border-collapse:collapse;margin:.5rem 0 1.25rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:left}
-th{background:#f1f3f5}.axis,.muted{color:#555;font-size:12px}</style></head><body>
+th{background:#f1f3f5}.axis,.muted{color:#555;font-size:12px}.provisional{border:2px solid #b00020;padding:.5rem .75rem}</style></head><body>
 <h1>Cohort outcome report</h1>
+${
+  r.freshness.current
+    ? ''
+    : `<p class="provisional"><strong>Provisional.</strong> The outcome rules changed recently and ${r.freshness.coursesPending} courses were still being recomputed when this page was made, so these figures mix old and new rules. Print it again once the cohort report says its figures are final.</p>`
+}
 <p class="muted">Generated ${esc(generatedAt.toISOString())} by ketatrack · ${esc(filters)} · settings version ${r.rules.settingsVersion}. De-identified: no names, record numbers or dates of birth.</p>
 <h2>Outcome</h2>
 <table><tbody>

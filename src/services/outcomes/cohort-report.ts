@@ -7,7 +7,11 @@ import {
   cohortMeanByDoses,
   trajectoryPoints,
 } from '../../db/repositories/cohort.repository.js';
-import { countStaleCourses } from '../../db/repositories/course-outcome.repository.js';
+import {
+  countStaleCourses,
+  staleCourseBatch,
+} from '../../db/repositories/course-outcome.repository.js';
+import { DomainError } from '../../domain/errors/domain-error.js';
 import type { DB } from '../../db/schema.js';
 import { percentChange, type OutcomeRules } from '../../domain/outcomes/outcome-rules.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
@@ -333,6 +337,16 @@ export async function cohortDataset(
   ctx: RequestContext,
   f: CohortFilter,
 ): Promise<AsyncIterable<string>> {
+  // A dataset is analysed elsewhere, where no banner follows it: while stored outcomes
+  // are being recomputed after a rule change it would mix two sets of rules, so it is
+  // refused until they are final (the report on screen shows its progress).
+  const { settings } = await loadSettings(deps.database.db);
+  const fingerprint = ruleFingerprint(outcomeRuleSet(settings));
+  if ((await staleCourseBatch(deps.database.db, fingerprint, 1)).length > 0)
+    throw new DomainError(
+      'report.provisional',
+      'The outcome rules changed recently and stored outcomes are still being recomputed, so the analysis dataset would mix old and new rules. Download it again in a minute or two, once the cohort report says its figures are final.',
+    );
   await inTransaction(deps, ctx, async (_trx, audit) => {
     audit({ action: 'report.cohort_dataset', entityType: 'report', details: { filter: f } });
   });

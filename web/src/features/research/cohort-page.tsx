@@ -72,9 +72,16 @@ export function CohortPage() {
       <div className="page-head">
         <h1>Cohort outcomes</h1>
         <div className="no-print actions">
-          <a href={`/api/v1/reports/cohort/dataset.csv?${qs}`} download>
-            Analysis dataset (CSV)
-          </a>
+          {provisional ? (
+            // Refused until the figures are final: it would mix old and new rules.
+            <span className="muted" data-testid="dataset-wait">
+              Analysis dataset (CSV): available once the figures are final
+            </span>
+          ) : (
+            <a href={`/api/v1/reports/cohort/dataset.csv?${qs}`} download>
+              Analysis dataset (CSV)
+            </a>
+          )}
           <a href={`/api/v1/reports/cohort/report.html?${qs}`} target="_blank" rel="noreferrer">
             Printable report (HTML)
           </a>
