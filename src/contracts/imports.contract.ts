@@ -156,15 +156,20 @@ export const StudyReportDto = Type.Object({
       comparison: PairedComparisonSchema,
     }),
   ),
+  rowsTotal: Type.Integer({ description: 'rows in the whole analysis dataset' }),
   rows: Type.Array(
     Type.Object({
-      subject: Type.String(),
+      subject: Type.String({ description: 'a pseudonym made for this report (S1, S2, …)' }),
       arm: Nullable(Type.String()),
       timePoint: Type.String(),
       day: Nullable(Type.Integer()),
       total: Type.Integer(),
       baseline: Nullable(Type.Integer()),
     }),
+    {
+      description:
+        'the first 200 rows of the analysis dataset; `ketatrack report study --format csv` writes them all',
+    },
   ),
 });
 export type StudyReportDto = Static<typeof StudyReportDto>;

@@ -233,6 +233,23 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
       url: '/api/v1/reports/study?study=chunked&instrument=madrs',
     });
     expect(report.json().subjects).toBe(2469);
+    // Sized for the wire: the first 200 rows of 12,345, subjects by per-report pseudonyms
+    // rather than their stored (time-ordered) ids.
+    expect(report.json().rowsTotal).toBe(12_345);
+    expect(report.json().rows).toHaveLength(200);
+    const storedIds = new Set(
+      (
+        await api.deps.database.db
+          .selectFrom('study_subjects')
+          .select('id')
+          .where('study', '=', 'chunked')
+          .execute()
+      ).map((r) => r.id),
+    );
+    for (const row of report.json().rows as { subject: string }[]) {
+      expect(row.subject).toMatch(/^S\d+$/);
+      expect(storedIds.has(row.subject)).toBe(false);
+    }
   });
 
   it('leaves nothing behind when a problem is found after rows were written', async () => {

@@ -11,7 +11,7 @@ import { validationError } from '../../domain/errors/domain-error.js';
 import { importUpload } from '../../services/imports/import-upload.js';
 import { listStudySummaries } from '../../services/imports/studies.js';
 import { UploadSlots } from '../../services/imports/upload-slots.js';
-import { studyReport } from '../../services/outcomes/study-report.js';
+import { STUDY_REPORT_ROWS, studyReport } from '../../services/outcomes/study-report.js';
 import { clientGone } from '../http/client-gone.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
@@ -101,20 +101,25 @@ export const importRoutes: RoutePlugin = async (app, { deps }) => {
             message: 'attribute and values filter together; give both or neither',
           },
         ]);
-      return studyReport(deps, requestContext(request), {
-        study,
-        instrument: instrument ?? 'madrs',
-        attribute:
-          attribute && values
-            ? {
-                name: attribute,
-                values: values
-                  .split(',')
-                  .map((v) => v.trim())
-                  .filter(Boolean),
-              }
-            : undefined,
-      });
+      return studyReport(
+        deps,
+        requestContext(request),
+        {
+          study,
+          instrument: instrument ?? 'madrs',
+          attribute:
+            attribute && values
+              ? {
+                  name: attribute,
+                  values: values
+                    .split(',')
+                    .map((v) => v.trim())
+                    .filter(Boolean),
+                }
+              : undefined,
+        },
+        { maxRows: STUDY_REPORT_ROWS },
+      );
     },
   );
 };

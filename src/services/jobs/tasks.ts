@@ -36,8 +36,14 @@ export const TASKS = {
     },
   ): Promise<CourseOutcomeRows> =>
     computeCourseOutcomes(db, a.courseIds, a.rules, a.settingsVersion, new Date(a.now)),
-  studyReport: (db: Kysely<DB>, a: { filter: StudyFilter }): Promise<StudyReport> =>
-    computeStudyReport(db, a.filter),
+  studyReport: async (
+    db: Kysely<DB>,
+    a: { filter: StudyFilter; maxRows?: number },
+  ): Promise<StudyReport> => {
+    const report = await computeStudyReport(db, a.filter);
+    // Cut here, in the worker: handing 200k rows to the event loop cost it 0.6 s.
+    return a.maxRows === undefined ? report : { ...report, rows: report.rows.slice(0, a.maxRows) };
+  },
   studySummaries: (db: Kysely<DB>, _a: Record<string, never>): Promise<StudySummary[]> =>
     computeStudySummaries(db),
   verifyAuditChain: (db: Kysely<DB>, _a: Record<string, never>): Promise<AuditVerifyResult> =>

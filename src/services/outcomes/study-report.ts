@@ -68,7 +68,13 @@ export interface StudyReport {
     readonly versus: string;
     readonly comparison: PairedComparison | null;
   }[];
-  /** The analysis dataset: one row per subject and time point; subjects by ketatrack id, never by name or MRN. */
+  /** How many rows the whole analysis dataset has. */
+  readonly rowsTotal: number;
+  /**
+   * The analysis dataset: one row per subject and time point; subjects by a pseudonym
+   * made for this report (S1, S2, …), never by name, MRN or stored id. The API gives the
+   * first STUDY_REPORT_ROWS; the command line's `--format csv` writes them all.
+   */
   readonly rows: {
     readonly subject: string;
     readonly arm: string | null;
@@ -78,6 +84,9 @@ export interface StudyReport {
     readonly baseline: number | null;
   }[];
 }
+
+/** Rows of the analysis dataset the API's study report carries (the CLI's CSV has them all). */
+export const STUDY_REPORT_ROWS = 200;
 
 const proportion = (count: number, of: number): Proportion => ({
   count,
@@ -96,9 +105,13 @@ export async function studyReport(
   deps: Deps,
   ctx: RequestContext,
   f: StudyFilter,
+  opts: { maxRows?: number } = {},
 ): Promise<StudyReport> {
   // Computed off the event loop (ADR 0014), then audited once it was given.
-  const report = await deps.jobs.run('studyReport', { filter: f });
+  const report = await deps.jobs.run('studyReport', {
+    filter: f,
+    ...(opts.maxRows === undefined ? {} : { maxRows: opts.maxRows }),
+  });
   await inTransaction(deps, ctx, async (_trx, audit) => {
     audit({
       action: 'report.study',
@@ -219,6 +232,17 @@ export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promi
         }
     }
 
+    // Per-report pseudonyms in order of first appearance: stored subject ids are
+    // time-ordered and would link rows across reports and to the import's audit events.
+    const pseudonyms = new Map<string, string>();
+    const pseudonym = (subject: string) => {
+      let p = pseudonyms.get(subject);
+      if (p === undefined) {
+        p = `S${pseudonyms.size + 1}`;
+        pseudonyms.set(subject, p);
+      }
+      return p;
+    };
     return {
       filter: f,
       rules: {
@@ -242,8 +266,9 @@ export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promi
       }),
       changeFromBaseline,
       armComparisons,
+      rowsTotal: kept.length,
       rows: kept.map((r) => ({
-        subject: r.subject,
+        subject: pseudonym(r.subject),
         arm: r.arm,
         timePoint: r.time_point ?? '',
         day: r.day,
