@@ -141,7 +141,12 @@ export function openDatabase(options: DatabaseOptions): Database {
   // cannot fail half-way when another process (the CLI) holds it.
   const checkpointer =
     options.backgroundCheckpoints && !options.readOnly && path !== ':memory:'
-      ? new WalCheckpointer(path, (message) => process.emitWarning(message))
+      ? new WalCheckpointer(
+          path,
+          (message) => process.emitWarning(message),
+          // Without its thread the WAL would only grow: SQLite checkpoints on commit again.
+          () => handle.pragma('wal_autocheckpoint = 1000'),
+        )
       : undefined;
   // Checkpoints happen in the checkpointer's thread, never on this connection's commits.
   if (checkpointer) handle.pragma('wal_autocheckpoint = 0');

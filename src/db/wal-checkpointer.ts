@@ -43,12 +43,26 @@ export class WalCheckpointer {
   constructor(
     path: string,
     private readonly onError: (message: string) => void = () => {},
+    /** The worker ended without being closed: the caller turns SQLite's own checkpoints back on. */
+    onStopped: () => void = () => {},
   ) {
     this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', { path });
     // Idle, it must not keep a process alive.
     this.worker.unref();
     this.worker.on('error', (e) => this.onError(`WAL checkpoint worker failed: ${e.message}`));
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    void this.exited.then(() => {
+      this.gone = true;
+      if (!this.closed) {
+        this.onError('the WAL checkpoint worker stopped; SQLite checkpoints on commit again');
+        onStopped();
+      }
+    });
   }
+
+  /** Settles when the worker thread has ended (closed, or failed). */
+  private readonly exited: Promise<void>;
+  private gone = false;
 
   /** Called after commits: a checkpoint follows shortly. */
   committed(): void {
@@ -76,13 +90,19 @@ export class WalCheckpointer {
   }
 
   private async checkpointNow(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.gone) return;
     this.dirty = false;
     this.worker.ref();
     try {
       const reply = once(this.worker, 'message') as Promise<[CheckpointReply]>;
       this.worker.postMessage({ type: 'checkpoint' } satisfies CheckpointRequest);
-      const [r] = await reply;
+      // A worker that died answers nothing: its end is the answer.
+      const [r] = await Promise.race([
+        reply,
+        this.exited.then((): [CheckpointReply] => [
+          { ok: false, message: 'the checkpoint worker has stopped' },
+        ]),
+      ]);
       if (r.ok) {
         this.counts.checkpoints += 1;
         this.counts.lastFramesInLog = r.framesInLog;
@@ -102,8 +122,7 @@ export class WalCheckpointer {
     await this.running;
     await this.queue;
     this.closed = true;
-    const exited = once(this.worker, 'exit');
-    this.worker.postMessage({ type: 'close' } satisfies CheckpointRequest);
-    await exited;
+    if (!this.gone) this.worker.postMessage({ type: 'close' } satisfies CheckpointRequest);
+    await this.exited;
   }
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.js';
 import { openSqlite } from '../../src/db/sqlite-driver.js';
@@ -74,5 +75,23 @@ describe('SQLite WAL checkpoints in their own thread', () => {
       database.db,
     );
     expect(n.rows[0]?.n).toBe(1200);
+  });
+
+  it('turns SQLite’s own checkpoints back on if the worker stops, and still closes', async () => {
+    database = openDatabase({
+      sqlitePath: join(tempDir(), 'stopped.sqlite'),
+      backgroundCheckpoints: true,
+    });
+    await migrateToLatest(database);
+    const { checkpointer } = database;
+    if (!checkpointer) throw new Error('no checkpointer');
+    // The thread dies (out of memory, a crash in the driver): nothing is left to checkpoint.
+    const warned = new Promise((r) => process.once('warning', r));
+    await (checkpointer as unknown as { worker: Worker }).worker.terminate();
+    await warned;
+    expect(database.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await checkpointer.checkpoint();
+    expect(checkpointer.stats().checkpoints).toBe(0);
+    await writeSites(database, 10, 'c');
   });
 });
