@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.js';
 import { openSqlite } from '../../src/db/sqlite-driver.js';
 import { tempDir } from '../helpers/test-deps.js';
+import { until, within } from '../helpers/waiting.js';
 
 // SQLite only: WAL checkpoints are SQLite's. The server's connection never
 // checkpoints on commit (that copied pages and fsynced the database file on the event
@@ -86,12 +87,20 @@ describe('SQLite WAL checkpoints in their own thread', () => {
     const { checkpointer } = database;
     if (!checkpointer) throw new Error('no checkpointer');
     // The thread dies (out of memory, a crash in the driver): nothing is left to checkpoint.
-    const warned = new Promise((r) => process.once('warning', r));
-    await (checkpointer as unknown as { worker: Worker }).worker.terminate();
-    await warned;
-    expect(database.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-    await checkpointer.checkpoint();
+    await within(
+      (checkpointer as unknown as { worker: Worker }).worker.terminate(),
+      30_000,
+      'the checkpoint worker still running',
+    );
+    const db = database;
+    await until(
+      () => db.sqlite?.pragma('wal_autocheckpoint', { simple: true }) === 1000,
+      "SQLite's own checkpoints back on",
+    );
+    await within(checkpointer.checkpoint(), 30_000, 'a checkpoint still waiting for a dead worker');
     expect(checkpointer.stats().checkpoints).toBe(0);
     await writeSites(database, 10, 'c');
+    await within(database.close(), 30_000, 'the database still closing');
+    database = undefined;
   });
 });
