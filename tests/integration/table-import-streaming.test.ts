@@ -337,7 +337,9 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
     });
     // Not even its name or time points: the study does not exist for readers yet.
     expect(hidden.statusCode).toBe(404);
-    expect(hidden.body).not.toContain('b0');
+    expect(hidden.json()).toMatchObject({ code: 'record.not_found' });
+    expect(hidden.json()).not.toHaveProperty('rules');
+    expect(hidden.json().detail).not.toContain('b0');
     // A second import of the same study meanwhile is told to wait.
     const busy = await importAs('researcher', {
       fileName: 'other.tsv',
