@@ -52,6 +52,18 @@ export interface GroupCommitStats {
   readonly lockWaits: number;
 }
 
+/** The counters of a fresh `UnitsOfWork`. */
+export function noUnitsYet(): { -readonly [K in keyof GroupCommitStats]: number } {
+  return {
+    commits: 0,
+    syncs: 0,
+    committedUnits: 0,
+    failedUnits: 0,
+    largestBatch: 0,
+    lockWaits: 0,
+  };
+}
+
 export type Work<T> = (trx: Kysely<DB>) => Promise<T>;
 
 export interface RunOptions {
@@ -115,14 +127,7 @@ export class GroupCommit implements UnitsOfWork {
   private busy = false;
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly idleWaiters: (() => void)[] = [];
-  private counts = {
-    commits: 0,
-    syncs: 0,
-    committedUnits: 0,
-    failedUnits: 0,
-    largestBatch: 0,
-    lockWaits: 0,
-  };
+  private counts = noUnitsYet();
   /** Units whose batch has committed, waiting for the next sync to cover them. */
   private awaitingSync: Unit[] = [];
   private syncing = false;

@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
-import type { GroupCommitStats, RunOptions, UnitsOfWork, Work } from './group-commit.js';
+import {
+  noUnitsYet,
+  type GroupCommitStats,
+  type RunOptions,
+  type UnitsOfWork,
+  type Work,
+} from './group-commit.js';
 import type { DB } from './schema.js';
 
 /**
@@ -14,14 +20,7 @@ export class TransactionPerUnit implements UnitsOfWork {
   private readonly scope = new AsyncLocalStorage<{ trx: Kysely<DB>; open: boolean }>();
   private running = 0;
   private readonly idleWaiters: (() => void)[] = [];
-  private counts = {
-    commits: 0,
-    syncs: 0,
-    committedUnits: 0,
-    failedUnits: 0,
-    largestBatch: 0,
-    lockWaits: 0,
-  };
+  private counts = noUnitsYet();
 
   constructor(private readonly db: Kysely<DB>) {}
 

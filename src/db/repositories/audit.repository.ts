@@ -25,7 +25,6 @@ const sqliteChainHead = prepareQuery((db) =>
     .selectFrom('audit_events')
     .select('hash')
     .where('lane', '=', 0)
-    .orderBy('lane', 'desc')
     .orderBy('seq', 'desc')
     .limit(1),
 );
@@ -34,7 +33,6 @@ const postgresChainHead = prepareQuery((db, p) =>
     .selectFrom('audit_events')
     .select('hash')
     .where('lane', '=', sql<number>`cast(${p(0)} as integer)`)
-    .orderBy('lane', 'desc')
     .orderBy('seq', 'desc')
     .limit(1),
 );

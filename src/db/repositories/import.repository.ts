@@ -39,20 +39,7 @@ export function findStudy(db: Kysely<DB>, name: string): Promise<StudyRow | unde
  * by an import still being written, or left by one that was killed, does not exist yet).
  */
 export function findVisibleStudy(db: Kysely<DB>, name: string): Promise<StudyRow | undefined> {
-  return db
-    .selectFrom('studies')
-    .selectAll()
-    .where('name', '=', name)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('import_batches')
-          .select('import_batches.id')
-          .whereRef('import_batches.study', '=', 'studies.name')
-          .where('import_batches.state', '=', 'committed'),
-      ),
-    )
-    .executeTakeFirst();
+  return visibleStudies(db).where('name', '=', name).executeTakeFirst();
 }
 
 /** Whether any subject of a study is linked to a patient record (its id is then the patient's MRN). */
@@ -69,6 +56,11 @@ export async function studyHasPatientLinks(db: Kysely<DB>, study: string): Promi
 
 /** Studies with at least one finished import (a study created by an import still being written is not listed). */
 export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
+  return visibleStudies(db).orderBy('name').execute();
+}
+
+/** Studies with at least one committed import: what every reader may see. */
+function visibleStudies(db: Kysely<DB>) {
   return db
     .selectFrom('studies')
     .selectAll()
@@ -80,9 +72,7 @@ export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
           .whereRef('import_batches.study', '=', 'studies.name')
           .where('import_batches.state', '=', 'committed'),
       ),
-    )
-    .orderBy('name')
-    .execute();
+    );
 }
 
 export async function insertStudy(db: Kysely<DB>, row: Insertable<StudyTable>): Promise<void> {

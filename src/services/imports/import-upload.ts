@@ -47,8 +47,12 @@ function tooLarge(limit: number, bytes: number | null): DomainError {
 export const UPLOAD_GRACE_MS = 30_000;
 export const UPLOAD_MIN_BYTES_PER_SECOND = 16_384;
 
-function tooSlow(bytes: number, seconds: number): DomainError {
-  const message = `${bytes} bytes arrived in ${Math.round(seconds)} s: an upload must keep up at least ${UPLOAD_MIN_BYTES_PER_SECOND / 1024} KiB/s after its first ${UPLOAD_GRACE_MS / 1000} s; nothing of it was kept`;
+function tooSlow(
+  bytes: number,
+  seconds: number,
+  pace: { graceMs: number; minBytesPerSecond: number },
+): DomainError {
+  const message = `${bytes} bytes arrived in ${Math.round(seconds)} s: an upload must keep up at least ${pace.minBytesPerSecond / 1024} KiB/s after its first ${pace.graceMs / 1000} s; nothing of it was kept`;
   return new DomainError('import.too_slow', `The upload was too slow: ${message}.`, [
     { field: 'body', rule: 'min-upload-rate', message },
   ]);
@@ -139,7 +143,7 @@ export async function saveUpload(
           const stalled = now - lastData >= pace.graceMs;
           const slow = elapsed >= pace.graceMs && bytes < (pace.minBytesPerSecond * elapsed) / 1000;
           // Writing to disk may pause the body; that is not the client's slowness.
-          if ((stalled || slow) && !body.isPaused()) fail(tooSlow(bytes, elapsed / 1000));
+          if ((stalled || slow) && !body.isPaused()) fail(tooSlow(bytes, elapsed / 1000, pace));
         },
         Math.max(10, Math.min(1000, pace.graceMs / 10)),
       );
