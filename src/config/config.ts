@@ -8,9 +8,15 @@ export interface Config {
   /** PostgreSQL connection string; when absent the embedded SQLite database is used. */
   readonly databaseUrl: string | undefined;
   readonly logLevel: LogLevel;
-  /** Trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind https). */
-  readonly trustProxy: boolean;
-  /** Public base URL for links sent to patients (self-report); default: the request's own origin. */
+  /**
+   * Reverse proxies (addresses, networks, proxy-addr range names) whose X-Forwarded-*
+   * headers are believed; empty: none, the connection's own address and Host count.
+   */
+  readonly trustedProxies: readonly string[];
+  /**
+   * Public base URL for links sent to patients (self-report); default: the request's own
+   * origin. Required when `trustedProxies` is not empty.
+   */
   readonly publicUrl: string | undefined;
   /** 32-byte key (hex) that encrypts stored TOTP secrets. */
   readonly secretKey: Buffer;

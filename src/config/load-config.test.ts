@@ -49,6 +49,57 @@ describe('loadConfig', () => {
     expect(readFileSync(join(d, 'secret.key'), 'utf8').trim()).toBe(first.toString('hex'));
   });
 
+  it('trusts no proxy by default, and a listed one only with the public URL set', () => {
+    const d = dir();
+    expect(loadConfig({ KETATRACK_DATA_DIR: d }).trustedProxies).toEqual([]);
+    const c = loadConfig({
+      KETATRACK_DATA_DIR: d,
+      KETATRACK_TRUSTED_PROXIES: ' 127.0.0.1, 10.0.0.0/8,::1,fd00::/8, loopback ',
+      KETATRACK_PUBLIC_URL: 'https://ketatrack.clinic.example',
+    });
+    expect(c.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+    expect(() =>
+      loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_TRUSTED_PROXIES: '10.0.0.1' }),
+    ).toThrow(/KETATRACK_PUBLIC_URL is required when KETATRACK_TRUSTED_PROXIES is set/);
+  });
+
+  it('refuses proxy entries that are not addresses or networks, and networks of everyone', () => {
+    const d = dir();
+    const publicUrl = 'https://ketatrack.clinic.example';
+    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.0/x', '0.0.0.0/0', '::/0', '1.2.3'])
+      expect(() =>
+        loadConfig({
+          KETATRACK_DATA_DIR: d,
+          KETATRACK_TRUSTED_PROXIES: `127.0.0.1,${bad}`,
+          KETATRACK_PUBLIC_URL: publicUrl,
+        }),
+      ).toThrow(new RegExp(`KETATRACK_TRUSTED_PROXIES: "${bad.replace(/[.]/g, '\\.')}"`));
+  });
+
+  it('refuses the old trust-everyone switch, naming the setting that replaces it', () => {
+    const d = dir();
+    for (const value of ['true', '1', 'yes', 'maybe'])
+      expect(() => loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_TRUST_PROXY: value })).toThrow(
+        /KETATRACK_TRUST_PROXY is no longer supported.*KETATRACK_TRUSTED_PROXIES=/,
+      );
+    // Saying no is harmless and stays accepted.
+    expect(loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_TRUST_PROXY: 'false' })).toMatchObject({
+      trustedProxies: [],
+    });
+  });
+
+  it('takes a public URL without credentials, query or fragment', () => {
+    const d = dir();
+    expect(
+      loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_PUBLIC_URL: 'https://k.example/clinic' })
+        .publicUrl,
+    ).toBe('https://k.example/clinic');
+    for (const bad of ['k.example', 'https://u:p@k.example', 'https://k.example/?x=1', 'ftp://k'])
+      expect(() => loadConfig({ KETATRACK_DATA_DIR: d, KETATRACK_PUBLIC_URL: bad })).toThrow(
+        /KETATRACK_PUBLIC_URL must be an http\(s\) URL/,
+      );
+  });
+
   it('reports every problem at once', () => {
     try {
       loadConfig({

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config, LogLevel } from './config.js';
+import { parseTrustedProxies } from './trusted-proxies.js';
 
 const LOG_LEVELS: readonly LogLevel[] = [
   'fatal',
@@ -46,15 +47,6 @@ export function loadConfig(env: Env = process.env): Config {
     return value;
   };
 
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = env[name]?.trim().toLowerCase();
-    if (raw === undefined || raw === '') return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    problems.push(`${name} must be true or false, got "${env[name]}"`);
-    return fallback;
-  };
-
   const port = int('PORT', 3000, 0, 65535);
   const host = env.HOST?.trim() || '127.0.0.1';
   const dataDir = resolve(env.KETATRACK_DATA_DIR?.trim() || './data');
@@ -69,11 +61,28 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${rawLevel}"`);
   }
 
-  const trustProxy = bool('KETATRACK_TRUST_PROXY', false);
+  // KETATRACK_TRUST_PROXY=true trusted every peer's X-Forwarded-For and -Host; it is
+  // refused rather than narrowed, so nobody is left guessing which proxy is trusted.
+  const oldTrust = env.KETATRACK_TRUST_PROXY?.trim().toLowerCase();
+  if (oldTrust && !['0', 'false', 'no', 'off'].includes(oldTrust)) {
+    problems.push(
+      'KETATRACK_TRUST_PROXY is no longer supported: it trusted forwarded headers from anyone. ' +
+        "List your reverse proxy's addresses instead, e.g. KETATRACK_TRUSTED_PROXIES=127.0.0.1 " +
+        '(or 10.0.0.0/8), and set KETATRACK_PUBLIC_URL',
+    );
+  }
+  const trusted = parseTrustedProxies(env.KETATRACK_TRUSTED_PROXIES);
+  problems.push(...trusted.problems);
   const publicUrl = env.KETATRACK_PUBLIC_URL?.trim() || undefined;
-  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(publicUrl)) {
+  if (publicUrl !== undefined && !isBaseUrl(publicUrl)) {
     problems.push(
       'KETATRACK_PUBLIC_URL must be an http(s) URL such as https://ketatrack.clinic.example',
+    );
+  }
+  if (publicUrl === undefined && (trusted.proxies.length > 0 || trusted.problems.length > 0)) {
+    problems.push(
+      'KETATRACK_PUBLIC_URL is required when KETATRACK_TRUSTED_PROXIES is set: links sent to ' +
+        'patients must not take their host from forwarded headers',
     );
   }
   const ttlHours = int('KETATRACK_SESSION_TTL_HOURS', 12, 1, 24 * 30);
@@ -110,7 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     logLevel: rawLevel,
-    trustProxy,
+    trustedProxies: trusted.proxies,
     publicUrl,
     secretKey,
     session: Object.freeze({ ttlHours, idleMinutes }),
@@ -120,6 +129,17 @@ export function loadConfig(env: Env = process.env): Config {
     importMaxBytes,
     importMaxConcurrent,
   });
+}
+
+/** An http(s) origin, optionally with a path; no credentials, query or fragment. */
+function isBaseUrl(raw: string): boolean {
+  if (!/^https?:\/\/[^\s/]+/.test(raw)) return false;
+  try {
+    const url = new URL(raw);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
 }
 
 function readOrCreateSecret(dataDir: string, name: string): Buffer {

@@ -73,7 +73,7 @@ describe.each(dialects())('sign-in on %s', (dialect) => {
       payload: { email: 'nurse@test.invalid', password: PASSWORD },
       headers: { 'x-forwarded-proto': 'https' },
     });
-    // Without KETATRACK_TRUST_PROXY the forwarded header is ignored.
+    // Without KETATRACK_TRUSTED_PROXIES the forwarded header is ignored.
     expect(behindHttps.cookies.find((c) => c.name === 'kt_session')!.secure).toBeFalsy();
   });
 
@@ -89,10 +89,11 @@ describe.each(dialects())('sign-in on %s', (dialect) => {
     await signIn('clinician@test.invalid', 'bad one');
     await signIn('clinician@test.invalid', 'bad two');
     const third = await signIn('clinician@test.invalid', 'bad three');
-    expect(third.statusCode).toBe(423);
+    expect(third.statusCode).toBe(401);
     const right = await signIn('clinician@test.invalid', PASSWORD);
-    expect(right.statusCode).toBe(423);
-    expect(right.json().code).toBe('auth.locked');
+    // Locked accounts answer like a wrong password (ADR 0024).
+    expect(right.statusCode).toBe(401);
+    expect(right.json().code).toBe('auth.invalid_credentials');
     api.clock.advance(16 * 60_000);
     expect((await signIn('clinician@test.invalid', PASSWORD)).statusCode).toBe(200);
     const actions = await api.deps.database.db

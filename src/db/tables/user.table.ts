@@ -9,6 +9,8 @@ export interface UserTable {
   /** AES-256-GCM ciphertext of the TOTP secret, or null when not set up. */
   totp_secret_enc: string | null;
   totp_enabled: number;
+  /** RFC 6238 time step of the last accepted code; codes from it or earlier are refused. */
+  totp_last_step: Generated<number | null>;
   failed_signins: Generated<number>;
   locked_until: string | null;
   disabled_at: string | null;

@@ -6,7 +6,7 @@ export type DomainErrorCode =
   | 'auth.unauthenticated'
   | 'auth.forbidden'
   | 'auth.invalid_credentials'
-  | 'auth.locked'
+  | 'auth.totp_already_enabled'
   | 'auth.totp_required'
   | 'auth.totp_invalid'
   | 'setup.already_done'

@@ -11,7 +11,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   'auth.unauthenticated': 401,
   'auth.forbidden': 403,
   'auth.invalid_credentials': 401,
-  'auth.locked': 423,
+  'auth.totp_already_enabled': 409,
   'auth.totp_required': 401,
   'auth.totp_invalid': 401,
   'setup.already_done': 409,

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as OTPAuth from 'otpauth';
 import type { Me, SignInBody } from '../../contracts/auth.contract.js';
 import {
   deleteAuthSession,
@@ -9,6 +8,11 @@ import {
   touchAuthSession,
 } from '../../db/repositories/auth-session.repository.js';
 import {
+  acceptTotpStep,
+  claimSignInAttempt,
+  releaseSignInAttempt,
+} from '../../db/repositories/sign-in-attempt.repository.js';
+import {
   findUserByEmail,
   updateUser,
   type UserRow,
@@ -17,29 +21,13 @@ import { DomainError } from '../../domain/errors/domain-error.js';
 import type { Actor, Deps, RequestContext } from '../deps.js';
 import { inTransaction } from '../unit-of-work.js';
 import { roleOf, toMeDto } from '../users/user-dto.js';
+import { invalidCredentialsMessage, TOTP_INVALID_MESSAGE } from './auth-messages.js';
+import { recordFailedAttempt, recordLockedAttempt } from './failed-attempt.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
-import { open } from './secret-box.js';
+import { totpCodeStep } from './totp.js';
 
 export const hashToken = (token: string): string =>
   createHash('sha256').update(token).digest('hex');
-
-export function totpFor(secretBase32: string, label: string): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({
-    issuer: 'ketatrack',
-    label,
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30,
-    secret: OTPAuth.Secret.fromBase32(secretBase32),
-  });
-}
-
-/** Accepts the current code and one step either side for clock drift. */
-export function totpCodeValid(user: UserRow, key: Buffer, code: string, now: Date): boolean {
-  if (!user.totp_secret_enc) return false;
-  const totp = totpFor(open(key, user.totp_secret_enc), user.email);
-  return totp.validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
-}
 
 export interface SignInResult {
   token: string;
@@ -50,6 +38,12 @@ export interface SignInResult {
 /**
  * Checks credentials (and the second factor when enabled), counts failures,
  * locks the account for a while after too many, and opens a session.
+ *
+ * An unknown email, a disabled account, a locked account and a wrong password get
+ * one answer (401, `auth.invalid_credentials`, one wording) after the same password
+ * hash work, so the answer does not tell whether an email has an account (ADR 0024).
+ * Wrong two-factor codes count towards the same lockout as wrong passwords, and a code
+ * is good once.
  */
 export async function signIn(
   deps: Deps,
@@ -60,7 +54,10 @@ export async function signIn(
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const { maxFailures, lockoutMinutes } = deps.config.signIn;
-  const user = await findUserByEmail(deps.database.db, body.email);
+  const db = deps.database.db;
+  const refused = () =>
+    new DomainError('auth.invalid_credentials', invalidCredentialsMessage(lockoutMinutes));
+  const user = await findUserByEmail(db, body.email);
 
   if (!user || user.disabled_at !== null) {
     await burnPasswordCheck(body.password);
@@ -71,60 +68,45 @@ export async function signIn(
         details: { email: body.email.toLowerCase(), reason: user ? 'disabled' : 'unknown-email' },
       });
     });
-    throw new DomainError('auth.invalid_credentials', 'Email or password is wrong.');
-  }
-  if (user.locked_until !== null && user.locked_until > nowIso) {
-    throw new DomainError(
-      'auth.locked',
-      `Too many failed sign-ins. Try again after ${user.locked_until}.`,
-    );
+    throw refused();
   }
 
-  const passwordOk = await verifyPassword(user.password_hash, body.password);
   const actorCtx: RequestContext = {
     ...ctx,
     actor: { userId: user.id, email: user.email, role: roleOf(user) },
   };
-  if (!passwordOk) {
-    const failures = user.failed_signins + 1;
-    const lock = failures >= maxFailures;
-    const lockedUntil = lock
-      ? new Date(now.getTime() + lockoutMinutes * 60_000).toISOString()
-      : null;
-    await inTransaction(deps, actorCtx, async (trx, audit) => {
-      await updateUser(trx, user.id, {
-        failed_signins: lock ? 0 : failures,
-        locked_until: lockedUntil,
-        updated_at: nowIso,
-      });
-      audit({
-        action: lock ? 'auth.locked' : 'auth.sign_in_failed',
-        entityType: 'user',
-        entityId: user.id,
-        details: { failures },
-      });
-    });
-    if (lock) {
-      throw new DomainError(
-        'auth.locked',
-        `Too many failed sign-ins. Try again after ${lockedUntil}.`,
-      );
-    }
-    throw new DomainError('auth.invalid_credentials', 'Email or password is wrong.');
+  // Counted before anything is checked, so racing guesses cannot outrun the limit.
+  const attempt = await claimSignInAttempt(db, user.id, nowIso);
+  if (attempt === undefined || attempt > maxFailures) {
+    // Locked: the password is not checked, but its hash work is spent all the same.
+    await burnPasswordCheck(body.password);
+    await recordLockedAttempt(deps, actorCtx, user, 'sign-in');
+    throw refused();
+  }
+
+  if (!(await verifyPassword(user.password_hash, body.password))) {
+    await recordFailedAttempt(deps, actorCtx, user, attempt, { kind: 'password' });
+    throw refused();
   }
 
   if (user.totp_enabled === 1) {
     if (body.totpCode === undefined) {
+      // The right password, asked for its code: not a guess, so the attempt is given back.
+      await releaseSignInAttempt(db, user.id);
       throw new DomainError(
         'auth.totp_required',
         'Enter the 6-digit code from your authenticator app.',
       );
     }
-    if (!totpCodeValid(user, deps.config.secretKey, body.totpCode, now)) {
-      throw new DomainError(
-        'auth.totp_invalid',
-        'That code is not valid; check the time on your device.',
-      );
+    const step = totpCodeStep(user, deps.config.secretKey, body.totpCode, now);
+    const spent = step !== null && !(await acceptTotpStep(db, user.id, step));
+    if (step === null || spent) {
+      await recordFailedAttempt(deps, actorCtx, user, attempt, {
+        kind: 'totp',
+        purpose: 'sign-in',
+        reason: spent ? 'reused' : 'wrong',
+      });
+      throw new DomainError('auth.totp_invalid', TOTP_INVALID_MESSAGE);
     }
   }
 
