@@ -27,7 +27,12 @@ async function reply<T>(res: Response, path: string): Promise<T> {
       title: res.statusText,
       status: res.status,
     };
-    if (res.status === 401 && !path.startsWith('/auth/sign-in')) {
+    // A wrong two-step code (turning it on or off) is a 401 too, but the session lives on.
+    if (
+      res.status === 401 &&
+      !path.startsWith('/auth/sign-in') &&
+      problem.code !== 'auth.totp_invalid'
+    ) {
       window.dispatchEvent(new CustomEvent('ketatrack:signed-out'));
     }
     throw new ApiError(problem);
