@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InlineJobs, WorkerJobs } from '../../src/services/jobs/jobs.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-deps.js';
+import { UNRESTRICTED } from '../../src/domain/auth/site-scope.js';
 
 const filter = { instrument: 'qids-sr16', completersOnly: false } as const;
 
@@ -20,11 +21,11 @@ describe('cancelled streams and the worker pool', () => {
 
   it('drops a stream cancelled while still queued, so later tasks still run', async () => {
     const pause = jobs.pauseNextTask();
-    const first = jobs.run('cohortReport', { filter });
+    const first = jobs.run('cohortReport', { filter, scope: UNRESTRICTED });
     await pause.reached;
     // Five downloads queue behind it; their readers give up before any worker takes them.
     const cut = Array.from({ length: 5 }, () =>
-      jobs.stream('cohortDataset', { filter })[Symbol.asyncIterator](),
+      jobs.stream('cohortDataset', { filter, scope: UNRESTRICTED })[Symbol.asyncIterator](),
     );
     const waiting = cut.map((it) => it.next());
     for (const it of cut) await it.return?.();
@@ -33,11 +34,12 @@ describe('cancelled streams and the worker pool', () => {
     pause.release();
     await first;
     // The worker is free: a report and a whole download both complete.
-    const report = await jobs.run('cohortReport', { filter });
+    const report = await jobs.run('cohortReport', { filter, scope: UNRESTRICTED });
     expect(report.treated).toBe(0);
     const read = async (from: InlineJobs | WorkerJobs) => {
       const chunks: string[] = [];
-      for await (const c of from.stream('cohortDataset', { filter })) chunks.push(c);
+      for await (const c of from.stream('cohortDataset', { filter, scope: UNRESTRICTED }))
+        chunks.push(c);
       return chunks.join('');
     };
     expect(await read(jobs)).toBe(await read(new InlineJobs(tdb.database)));
@@ -45,10 +47,12 @@ describe('cancelled streams and the worker pool', () => {
 
   it('frees the worker when the reader stops after the first chunk', async () => {
     for (let i = 0; i < 5; i++) {
-      const it = jobs.stream('cohortDataset', { filter })[Symbol.asyncIterator]();
+      const it = jobs
+        .stream('cohortDataset', { filter, scope: UNRESTRICTED })
+        [Symbol.asyncIterator]();
       expect((await it.next()).done).toBe(false);
       await it.return?.();
     }
-    expect((await jobs.run('cohortReport', { filter })).treated).toBe(0);
+    expect((await jobs.run('cohortReport', { filter, scope: UNRESTRICTED })).treated).toBe(0);
   });
 });
