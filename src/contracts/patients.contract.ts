@@ -106,7 +106,9 @@ export const UpdatePatientBody = Type.Object(
     phone: OptionalText(40),
     email: OptionalText(254),
     notes: OptionalText(4000),
-    siteId: SiteChoice('move the patient to this home site (a user limited to sites: one of theirs)'),
+    siteId: SiteChoice(
+      'move the patient to this home site (a user limited to sites: one of theirs)',
+    ),
   },
   { additionalProperties: false },
 );

@@ -408,14 +408,16 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 const SCOPED_ROLES = ['clinician', 'nurse', 'researcher'] as const;
 type ScopedRole = (typeof SCOPED_ROLES)[number];
 
+type As = (role: ScopedRole, opts: InjectOptions) => Promise<LightMyRequestResponse>;
+
 interface Scoped {
   api: TestApi;
   siteA: string;
   siteB: string;
-  asA(role: ScopedRole, opts: InjectOptions): Promise<LightMyRequestResponse>;
-  asB(role: ScopedRole, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  asA: As;
+  asB: As;
   /** A user of both sites A and B. */
-  asAB(role: ScopedRole, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  asAB: As;
 }
 
 async function signIn(api: TestApi, email: string): Promise<string> {
@@ -762,7 +764,7 @@ describe.each(dialects())('access scoping by site on %s', (dialect) => {
   });
 
   it('limits cohort reports and datasets to courses given at the reader’s sites', async () => {
-    const cohort = async (as: Scoped['asA']) =>
+    const cohort = async (as: As) =>
       (await as('researcher', { url: '/api/v1/reports/cohort' })).json();
     const all = (await api.as('researcher', { url: '/api/v1/reports/cohort' })).json();
     expect(all.treated).toBeGreaterThan(0);
@@ -814,7 +816,7 @@ describe.each(dialects())('access scoping by site on %s', (dialect) => {
     const fromB = await sc.asB('clinician', upload('south-import'));
     expect(fromB.statusCode, fromB.body).toBe(200);
     expect(fromB.json().subjects).toMatchObject({ linkedToPatients: 1 });
-    const report = (as: Scoped['asA']) =>
+    const report = (as: As) =>
       as('clinician', { url: '/api/v1/reports/study?study=south-import&instrument=phq-9' });
     expect((await report(sc.asB)).json().subjects).toBe(1);
     expect((await report(sc.asA)).json().subjects).toBe(0);

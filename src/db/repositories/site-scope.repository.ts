@@ -28,7 +28,10 @@ export function patientRowInScope(
           eb(
             'patients.id',
             'in',
-            eb.selectFrom('courses').select('courses.patient_id').where('courses.site_id', 'in', ids),
+            eb
+              .selectFrom('courses')
+              .select('courses.patient_id')
+              .where('courses.site_id', 'in', ids),
           ),
         ]);
 }

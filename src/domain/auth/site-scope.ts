@@ -5,8 +5,7 @@
  * reports only courses given at them. Plain data, so it crosses into report workers.
  */
 export type SiteScope =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'sites'; readonly siteIds: readonly string[] };
+  { readonly kind: 'all' } | { readonly kind: 'sites'; readonly siteIds: readonly string[] };
 
 /**
  * Unrestricted: for administrators' own tools, the command line (its operator holds

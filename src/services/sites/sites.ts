@@ -23,7 +23,8 @@ export async function listSites(deps: Deps, ctx: RequestContext): Promise<SiteLi
   const db = deps.database.db;
   const admin = ctx.actor !== null && roleHasPermission(ctx.actor.role, 'users.manage');
   const scope = admin ? { kind: 'all' as const } : await siteScopeOf(db, ctx);
-  const rows = scope.kind === 'all' ? await listSiteRows(db) : await findSiteRows(db, scope.siteIds);
+  const rows =
+    scope.kind === 'all' ? await listSiteRows(db) : await findSiteRows(db, scope.siteIds);
   return {
     sites: rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at })),
     limited: scope.kind === 'sites',
