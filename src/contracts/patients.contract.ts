@@ -26,6 +26,12 @@ export const PatientSummary = Type.Object({
 });
 export type PatientSummary = Static<typeof PatientSummary>;
 
+const SiteRef = Type.Object({ id: Type.String(), name: Type.String() });
+const SiteChoice = (what: string) =>
+  Type.Optional(
+    Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: what }),
+  );
+
 export const PatientDto = Type.Object({
   id: Type.String(),
   mrn: Type.String(),
@@ -40,6 +46,7 @@ export const PatientDto = Type.Object({
   archived: Type.Boolean(),
   archivedAt: Type.Union([Timestamp, Type.Null()]),
   archivedReason: Type.Union([Type.String(), Type.Null()]),
+  site: Type.Union([SiteRef, Type.Null()], { description: 'home site; null when none recorded' }),
   latestWeightKg: Type.Union([Type.Number(), Type.Null()]),
   latestHeightCm: Type.Union([Type.Number(), Type.Null()]),
   bmi: Type.Union([Type.Number(), Type.Null()]),
@@ -80,6 +87,9 @@ export const CreatePatientBody = Type.Object(
     notes: OptionalText(4000),
     weightKg: Type.Optional(Type.Number({ description: 'kg, 20–350, one decimal' })),
     heightCm: Type.Optional(Type.Number({ description: 'cm, 50–250, one decimal' })),
+    siteId: SiteChoice(
+      'home site; a user limited to sites must give one of theirs (or has it chosen when they have only one)',
+    ),
   },
   { additionalProperties: false },
 );
@@ -96,6 +106,9 @@ export const UpdatePatientBody = Type.Object(
     phone: OptionalText(40),
     email: OptionalText(254),
     notes: OptionalText(4000),
+    siteId: SiteChoice(
+      'move the patient to this home site (a user limited to sites: one of theirs)',
+    ),
   },
   { additionalProperties: false },
 );

@@ -6,7 +6,12 @@ export const SiteDto = Type.Object({
   name: Type.String(),
   createdAt: Timestamp,
 });
-export const SiteList = Type.Object({ sites: Type.Array(SiteDto) });
+export const SiteList = Type.Object({
+  sites: Type.Array(SiteDto),
+  limited: Type.Boolean({
+    description: 'true when the caller is limited to the sites listed (their own)',
+  }),
+});
 export type SiteList = Static<typeof SiteList>;
 export const CreateSiteBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 80 }) },

@@ -2,6 +2,13 @@ import { Type, type Static } from 'typebox';
 import { Email, NewPassword, RoleSchema } from './auth.contract.js';
 import { Timestamp } from './common.contract.js';
 
+const SiteIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+  maxItems: 100,
+  uniqueItems: true,
+  description:
+    'the sites this user is limited to: patients whose home site or a course is at one of them, and reports on courses there; empty for every site',
+});
+
 export const UserDto = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -10,6 +17,8 @@ export const UserDto = Type.Object({
   totpEnabled: Type.Boolean(),
   disabled: Type.Boolean(),
   lockedUntil: Type.Union([Timestamp, Type.Null()]),
+  /** Empty: not limited to any site. */
+  sites: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
   createdAt: Timestamp,
 });
 export type UserDto = Static<typeof UserDto>;
@@ -23,6 +32,7 @@ export const CreateUserBody = Type.Object(
     displayName: Type.String({ minLength: 1, maxLength: 120 }),
     role: RoleSchema,
     password: NewPassword,
+    siteIds: Type.Optional(SiteIds),
   },
   { additionalProperties: false },
 );
@@ -36,6 +46,7 @@ export const UpdateUserBody = Type.Object(
     /** Clears a sign-in lockout. */
     unlock: Type.Optional(Type.Boolean()),
     password: Type.Optional(NewPassword),
+    siteIds: Type.Optional(SiteIds),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -41,10 +41,11 @@ import type {
   DiagnosisTable,
   PatientTable,
 } from './tables/patient.table.js';
-import type { UserTable } from './tables/user.table.js';
+import type { UserSiteTable, UserTable } from './tables/user.table.js';
 
 export interface DB {
   users: UserTable;
+  user_sites: UserSiteTable;
   auth_sessions: AuthSessionTable;
   install_state: InstallStateTable;
   patients: PatientTable;

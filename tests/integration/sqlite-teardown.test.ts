@@ -25,10 +25,11 @@ await migrateToLatest(database);
 for (let i = 0; i < 2000; i++)
   await database.db.selectFrom('users').select('id').where('email', '=', 'u' + i).execute();
 const filter = { instrument: 'qids-sr16', completersOnly: false };
+const scope = { kind: 'all' };
 const reports = async (jobs, rounds) => {
   const treated = [];
   for (let i = 0; i < rounds; i++) {
-    const pair = await Promise.all([1, 2].map(() => jobs.run('cohortReport', { filter })));
+    const pair = await Promise.all([1, 2].map(() => jobs.run('cohortReport', { filter, scope })));
     treated.push(...pair.map((r) => r.treated));
   }
   return treated;

@@ -6,10 +6,11 @@ import { refreshAllStale } from '../../src/services/outcomes/outcome-refresher.j
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 import { within } from '../helpers/waiting.js';
+import { UNRESTRICTED } from '../../src/domain/auth/site-scope.js';
 
 const filter = { instrument: 'qids-sr16', completersOnly: false } as const;
 // Small chunks, so a small cohort makes a download of many (the server sends 5,000 rows each).
-const args = { filter, chunkRows: 1 };
+const args = { filter, scope: UNRESTRICTED, chunkRows: 1 };
 const IDLE_MS = 300;
 
 // Issue 10 (found by a hostile test): a client that downloads the cohort dataset and stops
@@ -44,7 +45,7 @@ describe.each(dialects())('a dataset download whose reader stops, on %s', (diale
     expect((await reader.next()).done).toBe(false);
     // The reader stops here. A report needs the only worker, and gets it.
     const report = await within(
-      api.deps.jobs.run('cohortReport', { filter }),
+      api.deps.jobs.run('cohortReport', { filter, scope: UNRESTRICTED }),
       30_000,
       'the report still waits behind the stalled download',
     );

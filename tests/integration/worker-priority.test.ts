@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerJobs } from '../../src/services/jobs/jobs.js';
 import type { Deps } from '../../src/services/deps.js';
 import { openTestDatabase, TestClock, testDeps, type TestDatabase } from '../helpers/test-deps.js';
+import { UNRESTRICTED } from '../../src/domain/auth/site-scope.js';
 
 /** The nice value of each of this process's threads (Linux: field 19 of /proc/self/task/N/stat). */
 function threadNiceValues(): number[] {
@@ -31,6 +32,7 @@ describe('report workers', () => {
     const pause = jobs.pauseNextTask();
     const report = jobs.run('cohortReport', {
       filter: { instrument: 'qids-sr16', completersOnly: false },
+      scope: UNRESTRICTED,
     });
     await pause.reached;
     // The worker holding the task is one of this process's threads, niced.

@@ -11,6 +11,7 @@ import * as stageImportBatches from './202612030800_stage-import-batches.js';
 import * as auditLanes from './202612031400_audit-lanes.js';
 import * as outcomeCourseIndexes from './202612031500_outcome-course-indexes.js';
 import * as totpLastStep from './202612040900_totp-last-step.js';
+import * as scopeUsersToSites from './202612041200_scope-users-to-sites.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202612031400_audit-lanes': auditLanes,
   '202612031500_outcome-course-indexes': outcomeCourseIndexes,
   '202612040900_totp-last-step': totpLastStep,
+  '202612041200_scope-users-to-sites': scopeUsersToSites,
 };

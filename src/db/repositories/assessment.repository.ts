@@ -1,5 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import type { DB } from '../schema.js';
+import { patientIdsInScope } from './site-scope.repository.js';
 import type {
   AssessmentTable,
   ClinicalAlertTable,
@@ -49,8 +51,13 @@ export interface OpenAlertRow extends AlertRow {
   given_name: string;
 }
 
-/** Unacknowledged alerts across active patients, oldest first: the clinician's worklist. */
-export function listOpenAlerts(db: Kysely<DB>, limit: number): Promise<OpenAlertRow[]> {
+/** Unacknowledged alerts across active patients in the scope, oldest first: the clinician's worklist. */
+export function listOpenAlerts(
+  db: Kysely<DB>,
+  scope: SiteScope,
+  limit: number,
+): Promise<OpenAlertRow[]> {
+  const inScope = patientIdsInScope(db, scope);
   return db
     .selectFrom('clinical_alerts')
     .innerJoin('patients', 'patients.id', 'clinical_alerts.patient_id')
@@ -58,13 +65,25 @@ export function listOpenAlerts(db: Kysely<DB>, limit: number): Promise<OpenAlert
     .select(['patients.mrn', 'patients.family_name', 'patients.given_name'])
     .where('clinical_alerts.acknowledged_at', 'is', null)
     .where('patients.archived_at', 'is', null)
+    .$call((q) => (inScope ? q.where('clinical_alerts.patient_id', 'in', inScope) : q))
     .orderBy('clinical_alerts.raised_at')
     .limit(limit)
     .execute();
 }
 
-export function findAlert(db: Kysely<DB>, id: string): Promise<AlertRow | undefined> {
-  return db.selectFrom('clinical_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+/** An alert by id, if its patient is within the scope. */
+export function findAlert(
+  db: Kysely<DB>,
+  scope: SiteScope,
+  id: string,
+): Promise<AlertRow | undefined> {
+  const inScope = patientIdsInScope(db, scope);
+  return db
+    .selectFrom('clinical_alerts')
+    .selectAll()
+    .where('id', '=', id)
+    .$call((q) => (inScope ? q.where('patient_id', 'in', inScope) : q))
+    .executeTakeFirst();
 }
 
 /** Acknowledges only if still open; returns whether this call did it. */

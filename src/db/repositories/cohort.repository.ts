@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import type { DB } from '../schema.js';
+import { courseIdsInScope } from './site-scope.repository.js';
 
 /**
  * The cohort report's reads: aggregates over the stored per-course outcomes
@@ -7,6 +9,8 @@ import type { DB } from '../schema.js';
  * takes the same course filter; `completersOnly` keeps completers.
  */
 export interface CourseFilter {
+  /** Courses given at the reader's sites only, when they are limited to sites (ADR 0027). */
+  readonly scope: SiteScope;
   readonly protocolId?: string | undefined;
   readonly siteId?: string | undefined;
   readonly from?: string | undefined;
@@ -17,10 +21,12 @@ export interface CourseFilter {
 }
 
 const hasCourseFilter = (f: CourseFilter) =>
-  Boolean(f.protocolId || f.siteId || f.from || f.to || f.diagnosis);
+  Boolean(f.scope.kind !== 'all' || f.protocolId || f.siteId || f.from || f.to || f.diagnosis);
 
 function filteredCourseIds(db: Kysely<DB>, f: CourseFilter) {
   let q = db.selectFrom('courses').select('courses.id');
+  const inScope = courseIdsInScope(db, f.scope);
+  if (inScope) q = q.where('courses.id', 'in', inScope);
   if (f.protocolId) q = q.where('courses.protocol_id', '=', f.protocolId);
   if (f.siteId) q = q.where('courses.site_id', '=', f.siteId);
   if (f.from) q = q.where('courses.start_on', '>=', f.from);

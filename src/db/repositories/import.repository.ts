@@ -1,6 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../database.js';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import type { DB } from '../schema.js';
+import { patientRowInScope } from './site-scope.repository.js';
 import type {
   ImportBatchState,
   ImportBatchTable,
@@ -106,16 +108,20 @@ export async function subjectsOf(
   return out;
 }
 
+/** Patients by MRN, among those within the importer's scope (others are not found). */
 export async function patientIdsByMrn(
   db: Kysely<DB>,
+  scope: SiteScope,
   mrns: readonly string[],
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  const inScope = patientRowInScope(scope);
   for (const part of chunks(mrns))
     for (const p of await db
       .selectFrom('patients')
       .select(['id', 'mrn'])
       .where('mrn', 'in', part)
+      .$call((q) => (inScope ? q.where(inScope) : q))
       .execute())
       out.set(p.mrn, p.id);
   return out;

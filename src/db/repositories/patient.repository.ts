@@ -1,6 +1,8 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
+import { patientRowInScope } from './site-scope.repository.js';
 import type {
   BodyMeasurementTable,
   ConsentTable,
@@ -17,12 +19,31 @@ const patientById = prepareQuery((db, p) =>
   db.selectFrom('patients').selectAll().where('id', '=', p(0)),
 );
 
-export async function findPatient(db: Kysely<DB>, id: string): Promise<PatientRow | undefined> {
-  return (await patientById.execute(db, [id])).rows[0];
+/** A patient by id, if within the scope (services reach it through requirePatientInScope). */
+export async function findPatient(
+  db: Kysely<DB>,
+  scope: SiteScope,
+  id: string,
+): Promise<PatientRow | undefined> {
+  const inScope = patientRowInScope(scope);
+  if (inScope === null) return (await patientById.execute(db, [id])).rows[0];
+  return db
+    .selectFrom('patients')
+    .selectAll()
+    .where('patients.id', '=', id)
+    .where(inScope)
+    .executeTakeFirst();
 }
 
-export function findPatientByMrn(db: Kysely<DB>, mrn: string): Promise<PatientRow | undefined> {
-  return db.selectFrom('patients').selectAll().where('mrn', '=', mrn).executeTakeFirst();
+/**
+ * Whether an MRN is taken, by anyone: MRNs are unique across sites, so registering one
+ * already used elsewhere is refused (saying only that it is taken).
+ */
+export function findPatientIdByMrn(
+  db: Kysely<DB>,
+  mrn: string,
+): Promise<{ id: string } | undefined> {
+  return db.selectFrom('patients').select('id').where('mrn', '=', mrn).executeTakeFirst();
 }
 
 export async function insertPatient(db: Kysely<DB>, row: Insertable<PatientTable>): Promise<void> {
@@ -58,9 +79,12 @@ const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchPatients(
   db: Kysely<DB>,
+  scope: SiteScope,
   s: PatientSearch,
 ): Promise<{ rows: PatientRow[]; total: number }> {
   let q = db.selectFrom('patients');
+  const inScope = patientRowInScope(scope);
+  if (inScope !== null) q = q.where(inScope);
   if (!s.includeArchived) q = q.where('archived_at', 'is', null);
   if (s.dateOfBirth) q = q.where('date_of_birth', '=', s.dateOfBirth);
   for (const term of s.terms) {

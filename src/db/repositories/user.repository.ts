@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { prepareQuery } from '../prepared-query.js';
 import type { DB } from '../schema.js';
 import type { UserTable } from '../tables/user.table.js';
 
@@ -48,4 +49,39 @@ export async function updateUser(
   patch: Updateable<UserTable>,
 ): Promise<void> {
   await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}
+
+const sitesOfUser = prepareQuery((db, p) =>
+  db.selectFrom('user_sites').select('site_id').where('user_id', '=', p(0)).orderBy('site_id'),
+);
+
+/** The sites a user is limited to (none: unrestricted). Read on every scoped use case. */
+export async function siteIdsOfUser(db: Kysely<DB>, userId: string): Promise<string[]> {
+  return (await sitesOfUser.execute(db, [userId])).rows.map((r) => r.site_id);
+}
+
+/** Every user's sites with their names, for the users page. */
+export function listUserSites(
+  db: Kysely<DB>,
+): Promise<{ user_id: string; site_id: string; name: string }[]> {
+  return db
+    .selectFrom('user_sites')
+    .innerJoin('sites', 'sites.id', 'user_sites.site_id')
+    .select(['user_sites.user_id', 'user_sites.site_id', 'sites.name'])
+    .orderBy('sites.name')
+    .execute();
+}
+
+/** Replaces a user's sites with these (none: unrestricted). */
+export async function replaceUserSites(
+  db: Kysely<DB>,
+  userId: string,
+  siteIds: readonly string[],
+): Promise<void> {
+  await db.deleteFrom('user_sites').where('user_id', '=', userId).execute();
+  if (siteIds.length > 0)
+    await db
+      .insertInto('user_sites')
+      .values(siteIds.map((site_id) => ({ user_id: userId, site_id })))
+      .execute();
 }

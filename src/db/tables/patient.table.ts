@@ -12,6 +12,8 @@ export interface PatientTable {
   notes: string | null;
   archived_at: string | null;
   archived_reason: string | null;
+  /** The patient's home site (sites.id); null when registered before sites were recorded. */
+  site_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;

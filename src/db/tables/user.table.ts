@@ -17,3 +17,9 @@ export interface UserTable {
   created_at: string;
   updated_at: string;
 }
+
+/** The sites a user is limited to; a user with no rows here is unrestricted (ADR 0027). */
+export interface UserSiteTable {
+  user_id: string;
+  site_id: string;
+}

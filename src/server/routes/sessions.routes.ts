@@ -165,7 +165,7 @@ export const sessionRoutes: RoutePlugin = async (app, { deps }) => {
         response: { 200: SessionVersion },
       },
     },
-    async (request) => sessionVersion(deps, request.params.id),
+    async (request) => sessionVersion(deps, requestContext(request), request.params.id),
   );
   app.post(
     '/sessions/:id/actions',

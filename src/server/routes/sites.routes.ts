@@ -11,11 +11,11 @@ export const siteRoutes: RoutePlugin = async (app, { deps }) => {
       config: { access: { permission: 'account.self' } },
       schema: {
         tags: ['sites'],
-        summary: 'Sites where courses are given',
+        summary: 'Sites where courses are given (a user limited to sites gets their own)',
         response: { 200: SiteList },
       },
     },
-    async () => ({ sites: await listSites(deps) }),
+    async (request) => listSites(deps, requestContext(request)),
   );
   app.post(
     '/sites',

@@ -7,14 +7,14 @@ import {
 } from '../../db/repositories/assessment.repository.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
-import { loadPatient } from '../patients/manage-patients.js';
+import { requirePatientInScope, siteScopeOf } from '../access/site-scope.js';
 import { inTransaction } from '../unit-of-work.js';
 import { toAlertDto } from './assessment-dto.js';
 
 /** The clinician's worklist: every open alert, with who it is about (each a read of that patient). */
 export async function listOpenAlerts(deps: Deps, ctx: RequestContext): Promise<AlertDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const rows = await listOpenAlertRows(trx, 500);
+    const rows = await listOpenAlertRows(trx, await siteScopeOf(trx, ctx), 500);
     for (const r of rows)
       audit({
         action: 'alert.list',
@@ -32,7 +32,7 @@ export async function listPatientAlerts(
   patientId: string,
 ): Promise<AlertDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'alert.list', entityType: 'clinical_alert', patientId });
     return (await listAlertsOf(trx, patientId)).map(toAlertDto);
   });
@@ -48,7 +48,7 @@ export async function acknowledgeAlert(
   const actor = requireActor(ctx);
   const at = deps.clock.now().toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const alert = await findAlert(trx, alertId);
+    const alert = await findAlert(trx, await siteScopeOf(trx, ctx), alertId);
     if (!alert) throw new DomainError('record.not_found', `No alert ${alertId}.`);
     if (!(await acknowledgeAlertRow(trx, alertId, actor.userId, at, note.trim()))) {
       throw new DomainError(

@@ -26,7 +26,8 @@ import { scoreInstrument } from '../../domain/scales/score-instrument.js';
 import type { Settings } from '../../domain/settings/setting-definitions.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
-import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
+import { assertNotArchived } from '../patients/manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction, type Audit } from '../unit-of-work.js';
 import { toAssessmentDto, toInstrumentDto, toScoreResultDto } from './assessment-dto.js';
@@ -198,7 +199,7 @@ export async function recordAssessment(
     );
   }
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const loaded = await loadSettings(trx);
     return storeAssessment(
       trx,
@@ -227,7 +228,7 @@ export async function listAssessments(
   instrument?: InstrumentId,
 ): Promise<AssessmentDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({
       action: 'assessment.list',
       entityType: 'assessment',

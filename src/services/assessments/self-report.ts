@@ -20,7 +20,8 @@ import { INSTRUMENTS } from '../../domain/scales/instruments.js';
 import { hashToken } from '../auth/sign-in.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
-import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
+import { assertNotArchived } from '../patients/manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 import { toInstrumentDto } from './assessment-dto.js';
@@ -70,7 +71,7 @@ export async function createSelfReportLink(
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   const row = await inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const { settings } = await loadSettings(trx);
     const link = {
       id: newId(),
@@ -107,7 +108,7 @@ export async function listSelfReportLinks(
 ): Promise<LinkDto[]> {
   const nowIso = deps.clock.now().toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'selfreport.link_list', entityType: 'self_report_link', patientId });
     return (await listLinksOf(trx, patientId)).map((r) => toLinkDto(r, nowIso));
   });
@@ -121,6 +122,7 @@ export async function revokeSelfReportLink(
 ): Promise<void> {
   const nowIso = deps.clock.now().toISOString();
   await inTransaction(deps, ctx, async (trx, audit) => {
+    await requirePatientInScope(trx, ctx, patientId);
     const links = await listLinksOf(trx, patientId);
     if (!links.some((l) => l.id === linkId))
       throw new DomainError('record.not_found', `No link ${linkId} for this patient.`);

@@ -35,7 +35,8 @@ import {
 } from '../../domain/errors/domain-error.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
-import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
+import { assertNotArchived } from '../patients/manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { inTransaction } from '../unit-of-work.js';
 import type { Kysely } from 'kysely';
 
@@ -89,7 +90,7 @@ export async function listEpisodes(
   patientId: string,
 ): Promise<EpisodeDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'episode.list', entityType: 'episode', patientId });
     const current = await currentEpisode(trx, patientId);
     return (await listEpisodesOf(trx, patientId)).map((e) => toEpisodeDto(e, current?.id));
@@ -114,7 +115,7 @@ export async function startEpisode(
     ]);
   }
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const patient = await loadPatient(trx, patientId);
+    const patient = await requirePatientInScope(trx, ctx, patientId);
     assertNotArchived(patient);
     if (body.startedOn < patient.date_of_birth) {
       throw validationError([
@@ -170,7 +171,7 @@ export async function changeEpisode(
 ): Promise<EpisodeDto> {
   const today = utcDate(deps.clock.now());
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const ep = await findEpisode(trx, patientId, episodeId);
     if (!ep) throw new DomainError('record.not_found', `No episode ${episodeId} for this patient.`);
     if (
@@ -304,7 +305,7 @@ export async function addTrial(
   }
   if (problems.length > 0) throw validationError(problems);
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const ep = await episodeFor(trx, patientId, body.episodeId);
     const row = {
       id: newId(),
@@ -345,6 +346,7 @@ export async function markTrialEnteredInError(
 ): Promise<TrialDto> {
   const at = deps.clock.now().toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
+    await requirePatientInScope(trx, ctx, patientId);
     const t = await findTrial(trx, patientId, trialId);
     if (!t) throw new DomainError('record.not_found', `No trial ${trialId} for this patient.`);
     await markTrialInError(trx, trialId, at);
@@ -365,7 +367,7 @@ export async function listTrials(
   patientId: string,
 ): Promise<TrialDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'trial.list', entityType: 'antidepressant_trial', patientId });
     return (await listTrialsOf(trx, patientId)).map(toTrialDto);
   });
@@ -387,7 +389,7 @@ export async function addEctCourse(
     ]);
   }
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const ep = await episodeFor(trx, patientId, body.episodeId);
     const row = {
       id: newId(),
@@ -418,7 +420,7 @@ export async function listEctCourses(
   patientId: string,
 ): Promise<EctDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'ect.list', entityType: 'ect_course', patientId });
     return (await listEctOf(trx, patientId)).map(toEctDto);
   });

@@ -16,7 +16,8 @@ import { DomainError, validationError } from '../../domain/errors/domain-error.j
 import type { Settings } from '../../domain/settings/setting-definitions.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
-import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
+import { assertNotArchived } from '../patients/manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { loadSettings, settingsAt } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 import { listSettingChanges } from '../../db/repositories/setting.repository.js';
@@ -92,7 +93,7 @@ export async function listScreens(
 ): Promise<ScreenDto[]> {
   const nowIso = deps.clock.now().toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'screen.list', entityType: 'contraindication_screen', patientId });
     return screensOf(trx, patientId, nowIso);
   });
@@ -125,7 +126,7 @@ export async function createScreen(
   }
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const { settings, version } = await loadSettings(trx);
     const row = {
       id: newId(),
@@ -168,7 +169,7 @@ export async function overrideScreenItem(
   const now = deps.clock.now();
   try {
     return await inTransaction(deps, ctx, async (trx, audit) => {
-      assertNotArchived(await loadPatient(trx, patientId));
+      assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
       const screen = await findScreen(trx, patientId, screenId);
       if (!screen)
         throw new DomainError('record.not_found', `No screen ${screenId} for this patient.`);

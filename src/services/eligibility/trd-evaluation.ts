@@ -25,7 +25,7 @@ import {
 import { validationError } from '../../domain/errors/domain-error.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
-import { loadPatient } from '../patients/manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
 
@@ -71,7 +71,7 @@ export async function evaluateTrd(
   const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     const episode = await currentEpisode(trx, patientId);
     if (!episode)
       throw validationError([
@@ -161,7 +161,7 @@ export async function listTrdEvaluations(
   patientId: string,
 ): Promise<TrdEvaluationDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'trd.list', entityType: 'trd_evaluation', patientId });
     const rows = await listTrdEvaluationsOf(trx, patientId);
     const { version } = await loadSettings(trx);

@@ -9,6 +9,7 @@ import type { AttributeUpdate, Correction, PlanMessage, PlanSummary } from './pl
 import { tableFormat } from './read-table.js';
 import { beginBatch, commitBatch, discardBatch, type PendingBatch } from './pending-batch.js';
 import { inTransaction } from '../unit-of-work.js';
+import { siteScopeOf } from '../access/site-scope.js';
 
 export interface ImportTableRequest {
   /** The table on disk: the CLI's file, or the upload the server streamed to a temporary file. */
@@ -120,6 +121,7 @@ export async function importTable(
   tableFormat(req.fileName);
 
   const plan = deps.jobs.stream('planTableImport', {
+    scope: await siteScopeOf(deps.database.db, ctx),
     path: req.path,
     fileName: req.fileName,
     mapping,

@@ -14,6 +14,7 @@ import {
 } from '../../domain/imports/map-rows.js';
 import { newId } from '../ids.js';
 import { openTable, tableFormat } from './read-table.js';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 
 /**
  * Reads and checks a table import in a worker thread (issue 10, ADR 0018), in
@@ -31,6 +32,8 @@ export interface PlanTableImportArgs {
   readonly write: boolean;
   /** Scores per message, and so per write transaction. */
   readonly chunkRows: number;
+  /** Subjects link only to patients the importer may see (ADR 0027). */
+  readonly scope: SiteScope;
 }
 
 /** id, subject id, instrument, total, administered at, time point, day, arm, occasion, source row. */
@@ -181,7 +184,7 @@ export async function planTableImport(
     (await subjectsOf(db, m.study, externalIds)).map((s) => [s.external_id, s]),
   );
   const patients = m.subject.linkPatientsBy
-    ? await patientIdsByMrn(db, externalIds)
+    ? await patientIdsByMrn(db, a.scope, externalIds)
     : new Map<string, string>();
   const subjectIds = new Map<string, { id: string; patientId: string | null; stored: boolean }>();
   const newSubjects: NewSubject[] = [];

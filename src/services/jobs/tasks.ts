@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CourseOutcomeRows } from '../../db/repositories/course-outcome.repository.js';
 import type { DB } from '../../db/schema.js';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import type { AuditVerifyResult } from '../../contracts/audit.contract.js';
 import { checkAuditChain } from '../audit/audit-log.js';
 import { computeStudySummaries, type StudySummary } from '../imports/studies.js';
@@ -24,8 +25,10 @@ import {
  * boundary, so they are plain data (structured clone).
  */
 export const TASKS = {
-  cohortReport: (db: Kysely<DB>, a: { filter: CohortFilter }): Promise<CohortReport> =>
-    computeCohortReport(db, a.filter),
+  cohortReport: (
+    db: Kysely<DB>,
+    a: { filter: CohortFilter; scope: SiteScope },
+  ): Promise<CohortReport> => computeCohortReport(db, a.filter, a.scope),
   computeCourseOutcomes: (
     db: Kysely<DB>,
     a: {
@@ -38,9 +41,9 @@ export const TASKS = {
     computeCourseOutcomes(db, a.courseIds, a.rules, a.settingsVersion, new Date(a.now)),
   studyReport: async (
     db: Kysely<DB>,
-    a: { filter: StudyFilter; maxRows?: number },
+    a: { filter: StudyFilter; scope: SiteScope; maxRows?: number },
   ): Promise<StudyReport> => {
-    const report = await computeStudyReport(db, a.filter);
+    const report = await computeStudyReport(db, a.filter, a.scope);
     // Cut here, in the worker: handing 200k rows to the event loop cost it 0.6 s.
     return a.maxRows === undefined ? report : { ...report, rows: report.rows.slice(0, a.maxRows) };
   },
@@ -55,9 +58,9 @@ export const STREAMS = {
   /** `chunkRows`: rows per chunk, 5,000 unless given (tests ask for small chunks to get many). */
   cohortDataset: (
     db: Kysely<DB>,
-    a: { filter: CohortFilter; chunkRows?: number },
+    a: { filter: CohortFilter; scope: SiteScope; chunkRows?: number },
     emit: (text: string) => Promise<void>,
-  ): Promise<void> => streamCohortDataset(db, a.filter, emit, a.chunkRows),
+  ): Promise<void> => streamCohortDataset(db, a.filter, a.scope, emit, a.chunkRows),
   /** A table import read and checked (ADR 0018): JSON messages, the summary last. */
   planTableImport: (
     db: Kysely<DB>,

@@ -13,6 +13,7 @@ import {
 } from '../../db/repositories/course-outcome.repository.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import type { DB } from '../../db/schema.js';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import { percentChange, type OutcomeRules } from '../../domain/outcomes/outcome-rules.js';
 import type { InstrumentId } from '../../domain/scales/instrument.js';
 import {
@@ -25,6 +26,7 @@ import {
   type MeanCi,
   type PairedComparison,
 } from '../../domain/statistics/descriptive.js';
+import { siteScopeOf } from '../access/site-scope.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
@@ -188,7 +190,7 @@ function* datasetRows(kept: readonly CourseRow[]): Generator<{ id: string; row: 
 
 async function keptCourses(
   db: Kysely<DB>,
-  f: CohortFilter,
+  f: CohortFilter & { readonly scope: SiteScope },
 ): Promise<{ all: CourseRow[]; kept: CourseRow[] }> {
   const all = await cohortCourseRows(db, f, f.instrument);
   return { all, kept: f.completersOnly ? all.filter((c) => c.completer === 1) : all };
@@ -200,7 +202,12 @@ async function keptCourses(
  * connection (ADR 0014) and never holds the event loop or the writer. The same
  * rules as the patient progress view; statistics from @stdlib.
  */
-export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Promise<CohortReport> {
+export async function computeCohortReport(
+  db: Kysely<DB>,
+  filter: CohortFilter,
+  scope: SiteScope,
+): Promise<CohortReport> {
+  const f = { ...filter, scope };
   const { settings, version } = await loadSettings(db);
   const rules = outcomeRules(settings, f.instrument);
   const pending = await countStaleCourses(db, ruleFingerprint(outcomeRuleSet(settings)));
@@ -248,7 +255,7 @@ export async function computeCohortReport(db: Kysely<DB>, f: CohortFilter): Prom
   }
   const sessionCount = kept.reduce((sum, c) => sum + c.doses, 0);
   return {
-    filter: f,
+    filter,
     rules: {
       ...rules,
       endpoint: 'last score at or before the last dose given',
@@ -301,10 +308,11 @@ const DATASET_CHUNK = 5000;
 export async function streamCohortDataset(
   db: Kysely<DB>,
   f: CohortFilter,
+  scope: SiteScope,
   emit: (text: string) => Promise<void>,
   chunkRows: number = DATASET_CHUNK,
 ): Promise<void> {
-  const { kept } = await keptCourses(db, f);
+  const { kept } = await keptCourses(db, { ...f, scope });
   let batch: CohortRow[] = [];
   let first = true;
   const flush = async () => {
@@ -325,10 +333,11 @@ export async function cohortReport(
   ctx: RequestContext,
   f: CohortFilter,
 ): Promise<CohortReport> {
-  await inTransaction(deps, ctx, async (_trx, audit) => {
+  const scope = await inTransaction(deps, ctx, async (trx, audit) => {
     audit({ action: 'report.cohort', entityType: 'report', details: { filter: f } });
+    return siteScopeOf(trx, ctx);
   });
-  return deps.jobs.run('cohortReport', { filter: f });
+  return deps.jobs.run('cohortReport', { filter: f, scope });
 }
 
 /** The analysis dataset download for a user: audited, then streamed from a worker. */
@@ -347,8 +356,9 @@ export async function cohortDataset(
       'report.provisional',
       'The outcome rules changed recently and stored outcomes are still being recomputed, so the analysis dataset would mix old and new rules. Download it again in a minute or two, once the cohort report says its figures are final.',
     );
-  await inTransaction(deps, ctx, async (_trx, audit) => {
+  const scope = await inTransaction(deps, ctx, async (trx, audit) => {
     audit({ action: 'report.cohort_dataset', entityType: 'report', details: { filter: f } });
+    return siteScopeOf(trx, ctx);
   });
-  return deps.jobs.stream('cohortDataset', { filter: f });
+  return deps.jobs.stream('cohortDataset', { filter: f, scope });
 }

@@ -15,7 +15,7 @@ import {
   timeToResponse,
 } from '../../domain/outcomes/outcome-rules.js';
 import type { Deps, RequestContext } from '../deps.js';
-import { loadPatient } from '../patients/manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { loadSettings } from '../settings/settings.js';
 import { outcomeRules } from './course-outcomes.js';
 import { inTransaction } from '../unit-of-work.js';
@@ -31,7 +31,7 @@ export async function patientProgress(
 ): Promise<ProgressDto> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'progress.read', entityType: 'patient', entityId: patientId, patientId });
     const { settings, version } = await loadSettings(trx);
     const course = await trx

@@ -17,6 +17,9 @@ import {
 } from '../../domain/statistics/descriptive.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import { findVisibleStudy, pendingBatchIds } from '../../db/repositories/import.repository.js';
+import { patientIdsInScope } from '../../db/repositories/site-scope.repository.js';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
+import { siteScopeOf } from '../access/site-scope.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { outcomeRules } from './course-outcomes.js';
@@ -110,6 +113,7 @@ export async function studyReport(
   // Computed off the event loop (ADR 0014), then audited once it was given.
   const report = await deps.jobs.run('studyReport', {
     filter: f,
+    scope: await siteScopeOf(deps.database.db, ctx),
     ...(opts.maxRows === undefined ? {} : { maxRows: opts.maxRows }),
   });
   await inTransaction(deps, ctx, async (_trx, audit) => {
@@ -124,7 +128,11 @@ export async function studyReport(
 }
 
 /** The study report from the stored imported totals: reads only, so it runs in a worker. */
-export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promise<StudyReport> {
+export async function computeStudyReport(
+  trx: Kysely<DB>,
+  f: StudyFilter,
+  scope: SiteScope,
+): Promise<StudyReport> {
   {
     const study = await findVisibleStudy(trx, f.study);
     if (!study)
@@ -143,6 +151,18 @@ export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promi
         'imported_scores.arm',
       ])
       .where('study_subjects.study', '=', f.study)
+      // Subjects linked to patients count only for readers who may see those patients.
+      .$call((q) => {
+        const inScope = patientIdsInScope(trx, scope);
+        return inScope
+          ? q.where((eb) =>
+              eb.or([
+                eb('study_subjects.patient_id', 'is', null),
+                eb('study_subjects.patient_id', 'in', inScope),
+              ]),
+            )
+          : q;
+      })
       .where('imported_scores.instrument', '=', f.instrument)
       .where('imported_scores.time_point', 'is not', null)
       // An import still being written is not there yet (ADR 0018).

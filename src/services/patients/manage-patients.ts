@@ -7,8 +7,7 @@ import type {
   UpdatePatientBody,
 } from '../../contracts/patients.contract.js';
 import {
-  findPatient,
-  findPatientByMrn,
+  findPatientIdByMrn,
   insertMeasurement,
   insertPatient,
   latestMeasurements,
@@ -16,6 +15,7 @@ import {
   updatePatientIfVersion,
   type PatientRow,
 } from '../../db/repositories/patient.repository.js';
+import { findSiteRows } from '../../db/repositories/site.repository.js';
 import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/unique-violation.js';
 import { isCalendarDate, utcDate } from '../../domain/dates.js';
@@ -26,6 +26,7 @@ import {
   cmToMm,
   kgToGrams,
 } from '../../domain/patients/patient-rules.js';
+import { requirePatientInScope, siteForNewWork, siteScopeOf } from '../access/site-scope.js';
 import { changes } from '../audit/audit-event.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
@@ -37,13 +38,6 @@ const nameSearch = (family: string, given: string): string =>
 
 const blankToNull = (v: string | null | undefined): string | null | undefined =>
   v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim();
-
-/** Loads a patient for a use case and records the read. */
-export async function loadPatient(trx: Kysely<DB>, id: string): Promise<PatientRow> {
-  const row = await findPatient(trx, id);
-  if (!row) throw new DomainError('patient.not_found', `No patient ${id}.`);
-  return row;
-}
 
 export function assertNotArchived(row: PatientRow): void {
   if (row.archived_at !== null) {
@@ -60,7 +54,7 @@ const mrnTaken = (mrn: string): DomainError =>
   ]);
 
 async function mrnMustBeFree(trx: Kysely<DB>, mrn: string, exceptId?: string): Promise<void> {
-  const other = await findPatientByMrn(trx, mrn);
+  const other = await findPatientIdByMrn(trx, mrn);
   if (other && other.id !== exceptId) throw mrnTaken(mrn);
 }
 
@@ -92,6 +86,7 @@ export async function createPatient(
   const mrn = body.mrn.trim();
   await guardMrnRace(mrn, () =>
     inTransaction(deps, ctx, async (trx, audit) => {
+      const siteId = await siteForNewWork(trx, await siteScopeOf(trx, ctx), 'siteId', body.siteId);
       await mrnMustBeFree(trx, mrn);
       const row = {
         id,
@@ -106,6 +101,7 @@ export async function createPatient(
         notes: blankToNull(body.notes) ?? null,
         archived_at: null,
         archived_reason: null,
+        site_id: siteId,
         version: 1,
         created_at: nowIso,
         updated_at: nowIso,
@@ -150,10 +146,16 @@ export async function getPatient(
   opts: { audited?: boolean } = {},
 ): Promise<PatientDto> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const row = await loadPatient(trx, id);
+    const row = await requirePatientInScope(trx, ctx, id);
     if (!opts.audited)
       audit({ action: 'patient.read', entityType: 'patient', entityId: id, patientId: id });
-    return toPatientDto(row, await latestMeasurements(trx, id), deps.clock.now());
+    const site = row.site_id === null ? undefined : (await findSiteRows(trx, [row.site_id]))[0];
+    return toPatientDto(
+      row,
+      await latestMeasurements(trx, id),
+      deps.clock.now(),
+      site ? { id: site.id, name: site.name } : null,
+    );
   });
 }
 
@@ -169,7 +171,7 @@ export async function listPatients(
   const dateOfBirth = words.find((w) => isCalendarDate(w));
   const terms = words.filter((w) => w !== dateOfBirth);
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const { rows, total } = await searchPatients(trx, {
+    const { rows, total } = await searchPatients(trx, await siteScopeOf(trx, ctx), {
       terms,
       dateOfBirth,
       includeArchived: query.includeArchived ?? false,
@@ -201,9 +203,13 @@ export async function updatePatient(
   if (problems.length > 0) throw validationError(problems);
   await guardMrnRace(body.mrn?.trim(), () =>
     inTransaction(deps, ctx, async (trx, audit) => {
-      const row = await loadPatient(trx, id);
+      const row = await requirePatientInScope(trx, ctx, id);
       assertNotArchived(row);
       if (row.version !== body.version) throw versionConflict(row.version, body.version);
+      const siteId =
+        body.siteId === undefined || body.siteId === row.site_id
+          ? row.site_id
+          : await siteForNewWork(trx, await siteScopeOf(trx, ctx), 'siteId', body.siteId);
       if (body.mrn !== undefined) await mrnMustBeFree(trx, body.mrn.trim(), id);
       const family = body.familyName?.trim() ?? row.family_name;
       const given = body.givenName?.trim() ?? row.given_name;
@@ -220,6 +226,7 @@ export async function updatePatient(
           blankToNull(body.email) === undefined ? row.email : (blankToNull(body.email) ?? null),
         notes:
           blankToNull(body.notes) === undefined ? row.notes : (blankToNull(body.notes) ?? null),
+        site_id: siteId,
         updated_at: now.toISOString(),
       };
       if (!(await updatePatientIfVersion(trx, id, body.version, patch))) {
@@ -254,7 +261,7 @@ async function setArchived(
   audit: Audit,
   trx: Kysely<DB>,
 ): Promise<void> {
-  const row = await loadPatient(trx, id);
+  const row = await requirePatientInScope(trx, ctx, id);
   const nowIso = deps.clock.now().toISOString();
   if (archive) assertNotArchived(row);
   else if (row.archived_at === null) return;

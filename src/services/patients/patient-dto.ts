@@ -32,9 +32,11 @@ export function toPatientDto(
   r: PatientRow,
   latest: { weightG: number | null; heightMm: number | null },
   now: Date,
+  site: { id: string; name: string } | null,
 ): PatientDto {
   return {
     ...toPatientSummary(r),
+    site,
     ageYears: ageInYears(r.date_of_birth, utcDate(now)),
     phone: r.phone,
     email: r.email,

@@ -33,7 +33,8 @@ import {
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../unit-of-work.js';
-import { assertNotArchived, loadPatient } from './manage-patients.js';
+import { assertNotArchived } from './manage-patients.js';
+import { requirePatientInScope } from '../access/site-scope.js';
 import { toConsentDto, toDiagnosisDto, toMeasurementDto } from './patient-dto.js';
 
 export async function listMeasurements(
@@ -42,7 +43,7 @@ export async function listMeasurements(
   patientId: string,
 ): Promise<MeasurementDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'measurement.list', entityType: 'body_measurement', patientId });
     return (await listMeasurementRows(trx, patientId)).map(toMeasurementDto);
   });
@@ -56,7 +57,7 @@ export async function addMeasurement(
 ): Promise<MeasurementDto> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const patient = await loadPatient(trx, patientId);
+    const patient = await requirePatientInScope(trx, ctx, patientId);
     assertNotArchived(patient);
     const problems = [
       ...checkMeasuredOn(body.measuredOn, patient.date_of_birth, now),
@@ -90,7 +91,7 @@ export async function listDiagnoses(
   patientId: string,
 ): Promise<DiagnosisDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'diagnosis.list', entityType: 'diagnosis', patientId });
     return (await listDiagnosisRows(trx, patientId)).map(toDiagnosisDto);
   });
@@ -107,7 +108,7 @@ export async function addDiagnosis(
   const problems = checkDiagnosis({ ...body, code }, now);
   if (problems.length > 0) throw validationError(problems);
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     if (body.isPrimary) await clearPrimaryDiagnosis(trx, patientId);
     const row = {
       id: newId(),
@@ -141,7 +142,7 @@ export async function setDiagnosisStatus(
   body: DiagnosisStatusBody,
 ): Promise<DiagnosisDto> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const row = await findDiagnosis(trx, patientId, diagnosisId);
     if (!row)
       throw new DomainError('record.not_found', `No diagnosis ${diagnosisId} for this patient.`);
@@ -164,7 +165,7 @@ export async function listConsents(
 ): Promise<ConsentDto[]> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'consent.list', entityType: 'consent', patientId });
     return (await listConsentRows(trx, patientId)).map((r) => toConsentDto(r, now));
   });
@@ -180,7 +181,7 @@ export async function addConsent(
   const problems = checkConsent(body, now);
   if (problems.length > 0) throw validationError(problems);
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const patient = await loadPatient(trx, patientId);
+    const patient = await requirePatientInScope(trx, ctx, patientId);
     assertNotArchived(patient);
     if (body.signedOn < patient.date_of_birth) {
       throw validationError([
@@ -221,7 +222,7 @@ export async function withdrawConsent(
 ): Promise<ConsentDto> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    assertNotArchived(await requirePatientInScope(trx, ctx, patientId));
     const row = await findConsent(trx, patientId, consentId);
     if (!row)
       throw new DomainError('record.not_found', `No consent ${consentId} for this patient.`);

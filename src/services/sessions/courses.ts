@@ -11,7 +11,8 @@ import { consentInForce } from '../../domain/patients/consent-rules.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
 import { newId } from '../ids.js';
-import { assertNotArchived, loadPatient } from '../patients/manage-patients.js';
+import { assertNotArchived } from '../patients/manage-patients.js';
+import { requirePatientInScope, siteForNewWork, siteScopeOf } from '../access/site-scope.js';
 import { storedJsonReader } from '../stored-json.js';
 import { inTransaction } from '../unit-of-work.js';
 
@@ -90,7 +91,7 @@ export async function listCourses(
   patientId: string,
 ): Promise<CourseDto[]> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    await loadPatient(trx, patientId);
+    await requirePatientInScope(trx, ctx, patientId);
     audit({ action: 'course.list', entityType: 'course', patientId });
     const ids = await trx
       .selectFrom('courses')
@@ -120,7 +121,8 @@ export async function startCourse(
       { field: 'startOn', rule: 'calendar-date', message: 'must be a real date' },
     ]);
   return inTransaction(deps, ctx, async (trx, audit) => {
-    assertNotArchived(await loadPatient(trx, patientId));
+    const patient = await requirePatientInScope(trx, ctx, patientId);
+    assertNotArchived(patient);
     const protocol = await trx
       .selectFrom('protocols')
       .selectAll()
@@ -131,11 +133,15 @@ export async function startCourse(
       throw validationError([
         { field: 'protocolId', rule: 'known-protocol', message: 'is not an active protocol' },
       ]);
-    if (
-      body.siteId &&
-      !(await trx.selectFrom('sites').select('id').where('id', '=', body.siteId).executeTakeFirst())
-    )
-      throw validationError([{ field: 'siteId', rule: 'known-site', message: 'is not a site' }]);
+    // Given at one of the starter's sites when they are limited to sites; by default at the
+    // patient's home site (ADR 0027).
+    const siteId = await siteForNewWork(
+      trx,
+      await siteScopeOf(trx, ctx),
+      'siteId',
+      body.siteId,
+      patient.site_id,
+    );
     // The gates are read in the same transaction that starts the course.
     const verdictRow = (await listTrdEvaluationsOf(trx, patientId))[0];
     const verdict = verdictRow
@@ -221,7 +227,7 @@ export async function startCourse(
         gates: JSON.stringify(gates),
         created_by: actor.userId,
         created_at: now.toISOString(),
-        site_id: body.siteId ?? null,
+        site_id: siteId,
       })
       .execute();
     const dates = sessionDates(body.startOn, planned, protocol.per_week);

@@ -5,6 +5,7 @@ import type { Deps, RequestContext } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
 import { loadSettings } from '../settings/settings.js';
 import { inTransaction } from '../unit-of-work.js';
+import { siteScopeOf } from '../access/site-scope.js';
 import { buildSessionDto, loadSessionRow } from './session-view.js';
 
 /**
@@ -50,7 +51,7 @@ export async function monitoringFormCsv(
 ): Promise<string> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const row = await loadSessionRow(trx, sessionId);
+    const row = await loadSessionRow(trx, await siteScopeOf(trx, ctx), sessionId);
     const s = await buildSessionDto(trx, row, (await loadSettings(trx)).settings, now);
     if (s.protocol.drug !== 'esketamine')
       throw new DomainError(

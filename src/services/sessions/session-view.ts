@@ -7,6 +7,7 @@ import {
 import type { ProtocolDto, SessionDto } from '../../contracts/sessions.contract.js';
 import { latestMeasurements } from '../../db/repositories/patient.repository.js';
 import { prepareQuery } from '../../db/prepared-query.js';
+import { patientIdsInScope } from '../../db/repositories/site-scope.repository.js';
 import type { DB } from '../../db/schema.js';
 import type { SessionTable, VitalsTable } from '../../db/tables/session.table.js';
 import { vitalsDue } from '../../domain/sessions/alert-rules.js';
@@ -17,6 +18,7 @@ import {
   type SessionState,
 } from '../../domain/sessions/session-state.js';
 import type { Settings } from '../../domain/settings/setting-definitions.js';
+import type { SiteScope } from '../../domain/auth/site-scope.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import { storedJsonReader, storedValueCheck } from '../stored-json.js';
 
@@ -89,8 +91,25 @@ export function stateOf(s: SessionRow): SessionState {
   return s.state;
 }
 
-export async function loadSessionRow(db: Kysely<DB>, id: string): Promise<SessionRow> {
-  const s = (await sessionById.execute(db, [id])).rows[0];
+/**
+ * A session by id, if its patient is within the scope (siteScopeOf in
+ * services/access/site-scope.ts); a session out of scope is not found, as an unknown one.
+ */
+export async function loadSessionRow(
+  db: Kysely<DB>,
+  scope: SiteScope,
+  id: string,
+): Promise<SessionRow> {
+  const inScope = patientIdsInScope(db, scope);
+  const s =
+    inScope === null
+      ? (await sessionById.execute(db, [id])).rows[0]
+      : await db
+          .selectFrom('sessions')
+          .selectAll()
+          .where('id', '=', id)
+          .where('patient_id', 'in', inScope)
+          .executeTakeFirst();
   if (!s) throw new DomainError('session.not_found', `No session ${id}.`);
   return s;
 }

@@ -35,6 +35,7 @@ import { checkReadiness } from '../../domain/sessions/check-readiness.js';
 import { transition, type SessionState } from '../../domain/sessions/session-state.js';
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import type { Settings } from '../../domain/settings/setting-definitions.js';
+import { siteScopeOf } from '../access/site-scope.js';
 import { storeAssessment } from '../assessments/record-assessment.js';
 import { type Deps, type RequestContext, requireActor } from '../deps.js';
 import { screensOf } from '../eligibility/screening.js';
@@ -165,7 +166,7 @@ async function raise(
 
 export async function getSession(deps: Deps, ctx: RequestContext, id: string): Promise<SessionDto> {
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
+    const s = await loadSessionRow(trx, await siteScopeOf(trx, ctx), id);
     audit({ action: 'session.read', entityType: 'session', entityId: id, patientId: s.patient_id });
     const { settings } = await loadSettings(trx);
     return buildSessionDto(trx, s, settings, deps.clock.now());
@@ -175,9 +176,11 @@ export async function getSession(deps: Deps, ctx: RequestContext, id: string): P
 /** A cheap read for screens that poll for changes by others. */
 export async function sessionVersion(
   deps: Deps,
+  ctx: RequestContext,
   id: string,
 ): Promise<{ version: number; state: string }> {
-  const s = await loadSessionRow(deps.database.db, id);
+  const db = deps.database.db;
+  const s = await loadSessionRow(db, await siteScopeOf(db, ctx), id);
   return { version: s.version, state: s.state };
 }
 
@@ -264,7 +267,8 @@ export async function actOnSession(
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
+    const scope = await siteScopeOf(trx, ctx);
+    const s = await loadSessionRow(trx, scope, id);
     if (s.version !== body.version) await bump(trx, s, body.version, {}, nowIso);
     const from = stateOf(s);
     const t = transition(from, body.action, body.reason);
@@ -371,7 +375,7 @@ export async function actOnSession(
         ...(body.reason ? { reason: body.reason } : {}),
       },
     });
-    return buildSessionDto(trx, await loadSessionRow(trx, id), settings, now);
+    return buildSessionDto(trx, await loadSessionRow(trx, scope, id), settings, now);
   });
 }
 
@@ -389,7 +393,8 @@ export async function setSessionDose(
   const actor = requireActor(ctx);
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const s = await loadSessionRow(trx, id);
+    const scope = await siteScopeOf(trx, ctx);
+    const s = await loadSessionRow(trx, scope, id);
     if (!['scheduled', 'checked-in', 'cleared'].includes(s.state))
       throw new DomainError(
         'session.transition_refused',
@@ -466,7 +471,7 @@ export async function setSessionDose(
       patientId: s.patient_id,
       details: { before: s.dose ? (JSON.parse(s.dose) as unknown) : null, after: dose },
     });
-    return buildSessionDto(trx, await loadSessionRow(trx, id), settings, now);
+    return buildSessionDto(trx, await loadSessionRow(trx, scope, id), settings, now);
   });
 }
 
@@ -505,12 +510,19 @@ async function appendToSession(
 ): Promise<SessionDto> {
   const now = deps.clock.now();
   return inTransaction(deps, ctx, async (trx, audit) => {
-    const session = await loadSessionRow(trx, id);
+    const scope = await siteScopeOf(trx, ctx);
+    const session = await loadSessionRow(trx, scope, id);
     const loaded = await loadSettings(trx);
     const view: AppendScope['view'] = {};
     await work({ trx, audit, session, loaded, now, view });
     await touchSession(trx, session.id, now.toISOString());
-    return buildSessionDto(trx, await loadSessionRow(trx, id), loaded.settings, now, view.vitals);
+    return buildSessionDto(
+      trx,
+      await loadSessionRow(trx, scope, id),
+      loaded.settings,
+      now,
+      view.vitals,
+    );
   });
 }
 

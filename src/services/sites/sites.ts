@@ -1,5 +1,9 @@
-import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+import type { SiteList } from '../../contracts/sites.contract.js';
+import { findSiteRows, insertSite, listSiteRows } from '../../db/repositories/site.repository.js';
 import { isUniqueViolation } from '../../db/unique-violation.js';
+import { roleHasPermission } from '../../domain/auth/permissions.js';
+import { DomainError, validationError } from '../../domain/errors/domain-error.js';
+import { siteScopeOf } from '../access/site-scope.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../unit-of-work.js';
@@ -10,9 +14,21 @@ export interface SiteDto {
   createdAt: string;
 }
 
-export async function listSites(deps: Deps): Promise<SiteDto[]> {
-  const rows = await deps.database.db.selectFrom('sites').selectAll().orderBy('name').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+/**
+ * The sites a user chooses among (registering a patient, starting a course, filtering a
+ * report): their own when they are limited to sites, otherwise all. Administrators, who
+ * assign sites to users, always get every site.
+ */
+export async function listSites(deps: Deps, ctx: RequestContext): Promise<SiteList> {
+  const db = deps.database.db;
+  const admin = ctx.actor !== null && roleHasPermission(ctx.actor.role, 'users.manage');
+  const scope = admin ? { kind: 'all' as const } : await siteScopeOf(db, ctx);
+  const rows =
+    scope.kind === 'all' ? await listSiteRows(db) : await findSiteRows(db, scope.siteIds);
+  return {
+    sites: rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at })),
+    limited: scope.kind === 'sites',
+  };
 }
 
 /** An administrator adds a site where courses are given (audited). */
@@ -27,7 +43,7 @@ export async function createSite(
   const row = { id: newId(), name, created_at: deps.clock.now().toISOString() };
   try {
     await inTransaction(deps, ctx, async (trx, audit) => {
-      await trx.insertInto('sites').values(row).execute();
+      await insertSite(trx, row);
       audit({
         action: 'site.create',
         entityType: 'site',

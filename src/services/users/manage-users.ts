@@ -1,15 +1,22 @@
+import type { Kysely } from 'kysely';
 import type { CreateUserBody, UpdateUserBody, UserDto } from '../../contracts/users.contract.js';
 import { deleteSessionsOfUser } from '../../db/repositories/auth-session.repository.js';
+import { findSiteRows } from '../../db/repositories/site.repository.js';
 import {
   countActiveAdmins,
   findUserByEmail,
   findUserById,
   insertUser,
+  listUserSites,
   listUsers as listUserRows,
+  replaceUserSites,
+  siteIdsOfUser,
   updateUser as updateUserRow,
+  type UserRow,
 } from '../../db/repositories/user.repository.js';
+import type { DB } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/unique-violation.js';
-import { DomainError } from '../../domain/errors/domain-error.js';
+import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
@@ -17,7 +24,31 @@ import { inTransaction } from '../unit-of-work.js';
 import { toUserDto } from './user-dto.js';
 
 export async function listUsers(deps: Deps): Promise<UserDto[]> {
-  return (await listUserRows(deps.database.db)).map(toUserDto);
+  const db = deps.database.db;
+  const sites = new Map<string, { id: string; name: string }[]>();
+  for (const r of await listUserSites(db))
+    sites.set(r.user_id, [...(sites.get(r.user_id) ?? []), { id: r.site_id, name: r.name }]);
+  return (await listUserRows(db)).map((u) => toUserDto(u, sites.get(u.id) ?? []));
+}
+
+/** A user with the sites they are limited to. */
+async function userDto(db: Kysely<DB>, row: UserRow): Promise<UserDto> {
+  const sites = await findSiteRows(db, await siteIdsOfUser(db, row.id));
+  return toUserDto(
+    row,
+    sites.map((s) => ({ id: s.id, name: s.name })),
+  );
+}
+
+/** The sites an administrator limits a user to: each must exist. */
+async function checkedSiteIds(db: Kysely<DB>, siteIds: readonly string[]): Promise<string[]> {
+  const found = new Set((await findSiteRows(db, siteIds)).map((s) => s.id));
+  const unknown = siteIds.findIndex((id) => !found.has(id));
+  if (unknown >= 0)
+    throw validationError([
+      { field: `siteIds.${unknown}`, rule: 'known-site', message: 'is not a site' },
+    ]);
+  return [...siteIds].sort();
 }
 
 const emailTaken = (email: string): DomainError =>
@@ -36,6 +67,7 @@ export async function createUser(
   const nowIso = deps.clock.now().toISOString();
   const id = newId();
   await inTransaction(deps, ctx, async (trx, audit) => {
+    const siteIds = await checkedSiteIds(trx, body.siteIds ?? []);
     await insertUser(trx, {
       id,
       email,
@@ -49,18 +81,19 @@ export async function createUser(
       created_at: nowIso,
       updated_at: nowIso,
     });
+    await replaceUserSites(trx, id, siteIds);
     audit({
       action: 'user.create',
       entityType: 'user',
       entityId: id,
-      details: { after: { email, role: body.role } },
+      details: { after: { email, role: body.role, siteIds } },
     });
   }).catch((error: unknown) => {
     throw isUniqueViolation(error) ? emailTaken(email) : error;
   });
   const row = await findUserById(deps.database.db, id);
   if (!row) throw new Error('user vanished after insert');
-  return toUserDto(row);
+  return userDto(deps.database.db, row);
 }
 
 export async function updateUser(
@@ -91,6 +124,10 @@ export async function updateUser(
         ],
       );
     }
+    const sitesBefore = await siteIdsOfUser(trx, id);
+    const sitesAfter =
+      body.siteIds === undefined ? sitesBefore : await checkedSiteIds(trx, body.siteIds);
+    if (body.siteIds !== undefined) await replaceUserSites(trx, id, sitesAfter);
     const disabledAt =
       body.disabled === undefined
         ? user.disabled_at
@@ -118,6 +155,7 @@ export async function updateUser(
           role: user.role,
           disabled: user.disabled_at !== null,
           displayName: user.display_name,
+          siteIds: sitesBefore,
         },
         after: {
           role: body.role ?? user.role,
@@ -125,11 +163,12 @@ export async function updateUser(
           displayName: body.displayName ?? user.display_name,
           passwordReset: passwordHash !== undefined,
           unlocked: body.unlock === true,
+          siteIds: sitesAfter,
         },
       },
     });
   });
   const row = await findUserById(deps.database.db, id);
   if (!row) throw new DomainError('user.not_found', `No user ${id}.`);
-  return toUserDto(row);
+  return userDto(deps.database.db, row);
 }

@@ -8,7 +8,7 @@ export function roleOf(row: UserRow): Role {
   return row.role;
 }
 
-export function toUserDto(row: UserRow): UserDto {
+export function toUserDto(row: UserRow, sites: { id: string; name: string }[]): UserDto {
   return {
     id: row.id,
     email: row.email,
@@ -17,6 +17,7 @@ export function toUserDto(row: UserRow): UserDto {
     totpEnabled: row.totp_enabled === 1,
     disabled: row.disabled_at !== null,
     lockedUntil: row.locked_until,
+    sites,
     createdAt: row.created_at,
   };
 }

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { PatientDto } from '../../../../src/contracts/patients.contract.js';
+import type { SiteList } from '../../../../src/contracts/sites.contract.js';
 import { PATIENT_LIMITS, SEXES } from '../../../../src/domain/patients/patient-rules.js';
-import { ApiError } from '../../api/client.js';
+import { ApiError, apiGet } from '../../api/client.js';
+import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, Field, SelectField } from '../../components/field.js';
 
 export interface PatientFormValues {
@@ -15,6 +17,8 @@ export interface PatientFormValues {
   notes: string;
   weightKg: string;
   heightCm: string;
+  /** Home site; '' for none chosen. */
+  siteId: string;
 }
 
 export const emptyPatient: PatientFormValues = {
@@ -28,6 +32,7 @@ export const emptyPatient: PatientFormValues = {
   notes: '',
   weightKg: '',
   heightCm: '',
+  siteId: '',
 };
 
 export function valuesFrom(p: PatientDto): PatientFormValues {
@@ -41,6 +46,7 @@ export function valuesFrom(p: PatientDto): PatientFormValues {
     phone: p.phone ?? '',
     email: p.email ?? '',
     notes: p.notes ?? '',
+    siteId: p.site?.id ?? '',
   };
 }
 
@@ -59,6 +65,7 @@ export function PatientForm({
   onCancel: () => void;
 }) {
   const [values, setValues] = useState(initial);
+  const sites = useResource(() => apiGet<SiteList>('/sites'), []);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
@@ -127,6 +134,26 @@ export function PatientForm({
         options={SEXES.map((s) => ({ value: s, label: s }))}
         data-testid="patient-sex"
       />
+      {sites.data && sites.data.sites.length > 0 && (
+        <SelectField
+          label="Home site"
+          value={
+            // A user of one site registers there; the form shows it chosen.
+            values.siteId === '' && sites.data.limited && sites.data.sites.length === 1
+              ? (sites.data.sites[0]?.id ?? '')
+              : values.siteId
+          }
+          onChange={set('siteId')}
+          error={fieldErrors.siteId}
+          options={[
+            ...(sites.data.limited && values.siteId !== '' && sites.data.sites.length > 0
+              ? []
+              : [{ value: '', label: sites.data.limited ? 'Choose a site' : 'Not recorded' }]),
+            ...sites.data.sites.map((x) => ({ value: x.id, label: x.name })),
+          ]}
+          data-testid="patient-site-select"
+        />
+      )}
       <Field
         label="Phone"
         type="tel"
@@ -196,6 +223,8 @@ export function toBody(v: PatientFormValues, withBody: boolean): Record<string, 
     email: v.email || null,
     notes: v.notes || null,
   };
+  // None chosen: the server records the user's only site, or none for an unrestricted user.
+  if (v.siteId !== '') body.siteId = v.siteId;
   if (withBody && v.weightKg !== '') body.weightKg = Number(v.weightKg);
   if (withBody && v.heightCm !== '') body.heightCm = Number(v.heightCm);
   return body;

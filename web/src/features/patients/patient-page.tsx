@@ -99,6 +99,10 @@ export function PatientPage() {
               <dt>BMI</dt>
               <dd>{p.bmi ?? '—'}</dd>
             </div>
+            <div>
+              <dt>Home site</dt>
+              <dd data-testid="patient-site">{p.site?.name ?? 'not recorded'}</dd>
+            </div>
           </dl>
           {p.archived && (
             <p className="muted">

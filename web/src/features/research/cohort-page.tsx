@@ -109,7 +109,7 @@ export function CohortPage() {
             value={draft.siteId}
             onChange={set('siteId')}
             options={[
-              { value: '', label: 'all sites' },
+              { value: '', label: sites.data?.limited ? 'all your sites' : 'all sites' },
               ...(sites.data?.sites ?? []).map((x) => ({ value: x.id, label: x.name })),
             ]}
           />

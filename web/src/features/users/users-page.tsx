@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { SiteList } from '../../../../src/contracts/sites.contract.js';
 import type { UserDto, UserList } from '../../../../src/contracts/users.contract.js';
 import { ROLE_LABELS, ROLES } from '../../../../src/domain/auth/permissions.js';
 import { ApiError, apiGet, apiPatch, apiPost } from '../../api/client.js';
@@ -12,6 +13,7 @@ const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 export function UsersPage() {
   const { can } = useSession();
   const users = useResource(() => apiGet<UserList>('/users'), []);
+  const sites = useResource(() => apiGet<SiteList>('/sites'), []);
   const blank = { displayName: '', email: '', role: 'nurse', password: '' };
   const [form, setForm] = useState(blank);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -66,6 +68,7 @@ export function UsersPage() {
               <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
+              <th scope="col">Sites</th>
               <th scope="col">State</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
@@ -95,6 +98,13 @@ export function UsersPage() {
                       </option>
                     ))}
                   </select>
+                </td>
+                <td>
+                  <UserSites
+                    user={u}
+                    sites={sites.data?.sites ?? []}
+                    onChange={(siteIds, done) => void change(u, { siteIds }, done)}
+                  />
                 </td>
                 <td>
                   {u.disabled ? (
@@ -186,5 +196,53 @@ export function UsersPage() {
       </section>
       {can('sites.manage') && <SitesSection />}
     </main>
+  );
+}
+
+/**
+ * Which sites a user works at: none ticked means every site. A user limited to sites
+ * sees only patients registered there or with a course there, and reports on courses there.
+ */
+function UserSites({
+  user,
+  sites,
+  onChange,
+}: {
+  user: UserDto;
+  sites: SiteList['sites'];
+  onChange: (siteIds: string[], done: string) => void;
+}) {
+  const chosen = new Set(user.sites.map((s) => s.id));
+  const summary = user.sites.length === 0 ? 'All sites' : user.sites.map((s) => s.name).join(', ');
+  if (sites.length === 0) return <span className="muted">All sites</span>;
+  return (
+    <details data-testid={`user-sites-${user.email}`}>
+      <summary aria-label={`Sites of ${user.email}: ${summary}`}>{summary}</summary>
+      <fieldset className="checkbox-list">
+        <legend className="sr-only">Sites {user.email} works at</legend>
+        {sites.map((site) => (
+          <label key={site.id}>
+            <input
+              type="checkbox"
+              checked={chosen.has(site.id)}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if (e.target.checked) next.add(site.id);
+                else next.delete(site.id);
+                const names = sites.filter((x) => next.has(x.id)).map((x) => x.name);
+                onChange(
+                  [...next],
+                  names.length === 0
+                    ? `${user.email} now works at every site.`
+                    : `${user.email} now works at ${names.join(', ')} only.`,
+                );
+              }}
+            />{' '}
+            {site.name}
+          </label>
+        ))}
+        <small className="muted">None ticked: every site.</small>
+      </fieldset>
+    </details>
   );
 }
