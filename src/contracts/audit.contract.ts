@@ -20,6 +20,12 @@ export const AuditEventDto = Type.Object({
    * stored text itself when it is not JSON (a row edited by hand: see /audit/verify).
    */
   details: JsonValue,
+  /**
+   * Why some of this event is not shown to the reader, in words (a reader who may not read
+   * patient records sees no patient's identifiers or clinical values); null when nothing was
+   * left out.
+   */
+  hidden: Type.Union([Type.String(), Type.Null()]),
 });
 export type AuditEventDto = Static<typeof AuditEventDto>;
 

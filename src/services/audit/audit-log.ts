@@ -14,7 +14,9 @@ import {
 import { PostgresAdapter, type Kysely } from 'kysely';
 import { Compile } from 'typebox/compile';
 import type { DB } from '../../db/schema.js';
+import type { Role } from '../../domain/auth/permissions.js';
 import type { Deps } from '../deps.js';
+import { redactAuditEvent } from './audit-redaction.js';
 
 const isJsonValue = Compile(JsonValue);
 
@@ -47,10 +49,20 @@ export function toAuditEventDto(r: AuditRow): AuditEventDto {
     requestId: r.request_id,
     ip: r.ip,
     details: parseDetails(r.details),
+    hidden: null,
   };
 }
 
-export async function browseAudit(deps: Deps, q: AuditQuery): Promise<AuditEventDto[]> {
+/**
+ * The log newest first, as the reader may see it: a reader who may not read patient
+ * records (an administrator) sees the events without patients' identifiers or clinical
+ * values (`redactAuditEvent`).
+ */
+export async function browseAudit(
+  deps: Deps,
+  reader: Role,
+  q: AuditQuery,
+): Promise<AuditEventDto[]> {
   const rows = await listAuditEvents(deps.database.db, {
     patientId: q.patientId,
     actorUserId: q.userId,
@@ -58,7 +70,7 @@ export async function browseAudit(deps: Deps, q: AuditQuery): Promise<AuditEvent
     beforeSeq: q.beforeSeq,
     limit: q.limit ?? 100,
   });
-  return rows.map(toAuditEventDto);
+  return rows.map((r) => redactAuditEvent(toAuditEventDto(r), reader));
 }
 
 /**
