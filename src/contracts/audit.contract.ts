@@ -48,5 +48,13 @@ export const AuditVerifyResult = Type.Object({
   checked: Type.Integer(),
   firstBrokenSeq: Type.Union([Type.Integer(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * Anchors (signed records of the log's end, kept outside the database) whose recorded
+   * events were checked to be still in the log: newest events removed are found this way.
+   */
+  anchorsChecked: Type.Integer(),
+  /** Lines of the anchor file that are no anchor (torn by a crash) and were skipped. */
+  anchorsUnreadable: Type.Integer(),
+  lastAnchorAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type AuditVerifyResult = Static<typeof AuditVerifyResult>;
