@@ -27,7 +27,7 @@ function verifyMessage(v: AuditVerifyResult): string {
   if (!v.ok) return `Broken at event ${v.firstBrokenSeq}: ${v.reason}`;
   const anchors =
     v.anchorsChecked > 0 && v.lastAnchorAt
-      ? ` Its end matches ${v.anchorsChecked} saved checkpoints, the latest from ${v.lastAnchorAt.replace('T', ' ').slice(0, 16)} UTC.`
+      ? ` Its end matches ${v.anchorsChecked === 1 ? 'the 1 saved checkpoint' : `${v.anchorsChecked} saved checkpoints`}, the latest from ${v.lastAnchorAt.replace('T', ' ').slice(0, 16)} UTC.`
       : ' No checkpoint of its end has been saved yet, so removed newest events could not be noticed.';
   return `Intact: ${v.checked} events verified.${anchors}`;
 }
