@@ -20,6 +20,12 @@ export const AuditEventDto = Type.Object({
    * stored text itself when it is not JSON (a row edited by hand: see /audit/verify).
    */
   details: JsonValue,
+  /**
+   * Why some of this event is not shown to the reader, in words (a reader who may not read
+   * patient records sees no patient's identifiers or clinical values); null when nothing was
+   * left out.
+   */
+  hidden: Type.Union([Type.String(), Type.Null()]),
 });
 export type AuditEventDto = Static<typeof AuditEventDto>;
 
@@ -42,5 +48,13 @@ export const AuditVerifyResult = Type.Object({
   checked: Type.Integer(),
   firstBrokenSeq: Type.Union([Type.Integer(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * Anchors (signed records of the log's end, kept outside the database) whose recorded
+   * events were checked to be still in the log: newest events removed are found this way.
+   */
+  anchorsChecked: Type.Integer(),
+  /** Lines of the anchor file that are no anchor (torn by a crash) and were skipped. */
+  anchorsUnreadable: Type.Integer(),
+  lastAnchorAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type AuditVerifyResult = Static<typeof AuditVerifyResult>;

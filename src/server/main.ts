@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '../config/load-config.js';
 import { migrateToLatest, openDatabase, sqlitePathFor } from '../db/database.js';
+import { AuditAnchorer } from '../services/audit/audit-anchors.js';
 import { createDeps } from '../services/create-deps.js';
 import { systemClock } from '../services/deps.js';
 import { buildApp } from './app.js';
@@ -18,13 +19,17 @@ export async function serve(): Promise<void> {
   const log = pino({ level: config.logLevel });
   const deps = createDeps({ database, clock: systemClock, config, log, workers: true });
   const app = await buildApp(deps, { logger: log });
+  // The log's end, signed, outside the database: every minute and at shutdown (ADR 0025).
+  const anchorer = new AuditAnchorer(deps);
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  anchorer.start();
   app.log.info(
     `ketatrack on http://${shown}:${config.port} using ${database.dialect} at ${database.location}`,
   );
   const stop = async (): Promise<void> => {
     await app.close();
+    await anchorer.stop();
     await deps.jobs.close();
     await database.close();
     process.exit(0);

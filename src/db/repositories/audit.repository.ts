@@ -167,3 +167,59 @@ export async function auditPage(
     .limit(limit)
     .execute();
 }
+
+/** The last row of one hash chain (lane): what an anchor records (ADR 0025). */
+export interface AuditChainHead {
+  lane: number;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The last row of each lane that has rows, by lane. Each lane's head is one step down the
+ * `(lane, seq)` index. Reads only committed rows (callers use a connection with no open
+ * write transaction: a worker's, or the command line's after its work).
+ */
+export async function auditChainHeads(db: Kysely<DB>, dialect: Dialect): Promise<AuditChainHead[]> {
+  if (dialect === 'postgres') {
+    const r = await sql<{ lane: number; seq: string; hash: string }>`
+      select l.lane, h.seq, h.hash
+      from generate_series(0, ${POSTGRES_AUDIT_LANES - 1}::integer) as l(lane)
+      cross join lateral (
+        select seq, hash from audit_events where lane = l.lane order by seq desc limit 1
+      ) as h
+      order by l.lane`.execute(db);
+    return r.rows.map((row) => ({ lane: Number(row.lane), seq: Number(row.seq), hash: row.hash }));
+  }
+  const row = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .where('lane', '=', 0)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? [{ lane: 0, seq: Number(row.seq), hash: row.hash }] : [];
+}
+
+/** The rows with these seq numbers (an anchor's heads), for checking them. */
+export async function auditRowsBySeq(
+  db: Kysely<DB>,
+  seqs: readonly number[],
+): Promise<{ seq: number; lane: number; hash: string }[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'lane', 'hash'])
+    .where('seq', 'in', [...seqs])
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), lane: Number(r.lane), hash: r.hash }));
+}
+
+/** The highest seq in the log, or 0 when it is empty. */
+export async function lastAuditSeq(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.max('seq').as('last'))
+    .executeTakeFirst();
+  return Number(row?.last ?? 0);
+}

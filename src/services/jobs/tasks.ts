@@ -3,7 +3,9 @@ import type { CourseOutcomeRows } from '../../db/repositories/course-outcome.rep
 import type { DB } from '../../db/schema.js';
 import type { SiteScope } from '../../domain/auth/site-scope.js';
 import type { AuditVerifyResult } from '../../contracts/audit.contract.js';
-import { checkAuditChain } from '../audit/audit-log.js';
+import type { Dialect } from '../../db/database.js';
+import { auditChainHeads, type AuditChainHead } from '../../db/repositories/audit.repository.js';
+import { checkAuditChain, type AnchorSource } from '../audit/audit-log.js';
 import { computeStudySummaries, type StudySummary } from '../imports/studies.js';
 import {
   computeCohortReport,
@@ -49,8 +51,10 @@ export const TASKS = {
   },
   studySummaries: (db: Kysely<DB>, _a: Record<string, never>): Promise<StudySummary[]> =>
     computeStudySummaries(db),
-  verifyAuditChain: (db: Kysely<DB>, _a: Record<string, never>): Promise<AuditVerifyResult> =>
-    checkAuditChain(db),
+  verifyAuditChain: (db: Kysely<DB>, a: { anchors?: AnchorSource }): Promise<AuditVerifyResult> =>
+    checkAuditChain(db, a.anchors),
+  auditChainHeads: (db: Kysely<DB>, a: { dialect: Dialect }): Promise<AuditChainHead[]> =>
+    auditChainHeads(db, a.dialect),
 };
 
 /** Tasks that produce text in chunks, each awaited by the reader before the next. */
