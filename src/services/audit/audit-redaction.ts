@@ -14,14 +14,16 @@ export const HIDDEN_FROM_NON_CLINICAL = 'hidden: you may not read patient record
  */
 const VISIBLE_WITHOUT_PATIENT_RIGHTS: Readonly<Record<string, readonly string[]>> = {
   'setup.first_admin': ['after.email'],
-  'user.create': ['after.email', 'after.role'],
+  'user.create': ['after.email', 'after.role', 'after.siteIds'],
   'user.update': [
     'before.role',
     'before.disabled',
     'before.displayName',
+    'before.siteIds',
     'after.role',
     'after.disabled',
     'after.displayName',
+    'after.siteIds',
     'after.passwordReset',
     'after.unlocked',
   ],
