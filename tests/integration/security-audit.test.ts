@@ -262,9 +262,9 @@ describe.each(dialects())('audit log tail anchoring on %s', (dialect) => {
     );
   });
 
-  it.runIf(dialect === 'postgres')(
-    "notices one chain's newest event removed while the other chains go on",
-    async () => {
+  // Lanes exist on PostgreSQL only (SQLite has one chain), so the case is declared there only.
+  if (dialect === 'postgres')
+    it("notices one chain's newest event removed while the other chains go on", async () => {
       const rows = await api.deps.database.db
         .selectFrom('audit_events')
         .select(['seq', 'lane'])
@@ -287,8 +287,7 @@ describe.each(dialects())('audit log tail anchoring on %s', (dialect) => {
           `^event ${target}, recorded by an anchor from .+ UTC, is no longer in the log: the newest events of one of its chains were removed$`,
         ),
       );
-    },
-  );
+    });
 });
 
 /** The newest event an anchor line records (PostgreSQL records the head of each chain). */
