@@ -307,6 +307,7 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
     if (!read.ok) throw new Error('mapping');
     const ctx = cliContext();
     const batch = await beginBatch(api.deps, ctx, {
+      viewer: null,
       mapping: read.mapping,
       fileName: 'pending.tsv',
       sha256: '0'.repeat(64),
@@ -376,6 +377,7 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
     // A writer that stopped (a killed process) leaves a pending batch; once it is
     // stale the next import of the study removes it and goes ahead.
     const stopped = await beginBatch(api.deps, ctx, {
+      viewer: null,
       mapping: { ...read.mapping, study: 'stopped' },
       fileName: 'stopped.tsv',
       sha256: '0'.repeat(64),

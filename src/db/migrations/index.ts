@@ -10,6 +10,7 @@ import * as outcomeFreshness from './202612021000_outcome-freshness.js';
 import * as stageImportBatches from './202612030800_stage-import-batches.js';
 import * as auditLanes from './202612031400_audit-lanes.js';
 import * as outcomeCourseIndexes from './202612031500_outcome-course-indexes.js';
+import * as addStudyOwners from './202612041100_add-study-owners.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202612030800_stage-import-batches': stageImportBatches,
   '202612031400_audit-lanes': auditLanes,
   '202612031500_outcome-course-indexes': outcomeCourseIndexes,
+  '202612041100_add-study-owners': addStudyOwners,
 };

@@ -16,7 +16,12 @@ import {
   type PairedComparison,
 } from '../../domain/statistics/descriptive.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
-import { findVisibleStudy, pendingBatchIds } from '../../db/repositories/import.repository.js';
+import {
+  findVisibleStudy,
+  pendingBatchIds,
+  type StudyViewer,
+} from '../../db/repositories/import.repository.js';
+import { studyViewer } from '../imports/study-access.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { loadSettings } from '../settings/settings.js';
 import { outcomeRules } from './course-outcomes.js';
@@ -110,6 +115,7 @@ export async function studyReport(
   // Computed off the event loop (ADR 0014), then audited once it was given.
   const report = await deps.jobs.run('studyReport', {
     filter: f,
+    viewer: studyViewer(ctx, 'read'),
     ...(opts.maxRows === undefined ? {} : { maxRows: opts.maxRows }),
   });
   await inTransaction(deps, ctx, async (_trx, audit) => {
@@ -124,9 +130,14 @@ export async function studyReport(
 }
 
 /** The study report from the stored imported totals: reads only, so it runs in a worker. */
-export async function computeStudyReport(trx: Kysely<DB>, f: StudyFilter): Promise<StudyReport> {
+export async function computeStudyReport(
+  trx: Kysely<DB>,
+  f: StudyFilter,
+  viewer: StudyViewer | null,
+): Promise<StudyReport> {
   {
-    const study = await findVisibleStudy(trx, f.study);
+    // A study the viewer may not see is answered as one that does not exist (ADR 0026).
+    const study = await findVisibleStudy(trx, f.study, viewer);
     if (!study)
       throw new DomainError('record.not_found', `No imported study is called ${f.study}.`);
     const { settings, version } = await loadSettings(trx);
