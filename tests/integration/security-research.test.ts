@@ -9,7 +9,10 @@ import { PASSWORD, sessionCookie, startTestApi, type TestApi } from '../helpers/
 import { dialects, tempDir } from '../helpers/test-deps.js';
 import { cliContext } from '../../src/services/deps.js';
 import { generateCohort } from '../../src/services/demo/bulk-cohort.js';
+import { readMapping } from '../../src/domain/imports/import-mapping.js';
 import { importTable } from '../../src/services/imports/import-table.js';
+import { ABANDONED_AFTER_MS, beginBatch } from '../../src/services/imports/pending-batch.js';
+import { studyViewer } from '../../src/services/imports/study-access.js';
 import { refreshAllStale } from '../../src/services/outcomes/outcome-refresher.js';
 import { createUser } from '../../src/services/users/manage-users.js';
 
@@ -332,6 +335,48 @@ describe.each(dialects())('study owners and members (%s)', (dialect) => {
     expect(await studyNames('other')).not.toContain('owned-trial');
     expect((await as('other', { method: 'GET', url: reportUrl })).statusCode).toBe(404);
     expect((await api.as('admin', { url: reportUrl })).statusCode).toBe(403);
+  });
+
+  it('frees a name whose first import was killed long ago, and no sooner', async () => {
+    // The other researcher's first import of a new study stops after writing (a killed
+    // process): the study exists, owned by them, with nothing committed.
+    const otherCtx = cliContext({
+      userId: other.id,
+      email: 'other-researcher@test.invalid',
+      role: 'researcher',
+    });
+    const read = readMapping(madrsMapping('killed-first'));
+    if (!read.ok) throw new Error('mapping');
+    await beginBatch(api.deps, otherCtx, {
+      viewer: studyViewer(otherCtx, 'import'),
+      mapping: read.mapping,
+      fileName: 'killed.csv',
+      sha256: '0'.repeat(64),
+      rowsRead: 1,
+    });
+    const attempt = () =>
+      api.as(
+        'researcher',
+        uploadRequest({
+          fileName: 'fresh.csv',
+          content: 'id,visit,madrs\nK1,b,21\n',
+          mapping: madrsMapping('killed-first'),
+          dryRun: false,
+        }),
+      );
+    const meanwhile = await attempt();
+    expect(meanwhile.statusCode, meanwhile.body).toBe(409);
+    expect(meanwhile.json().code).toBe('study.name_taken');
+    api.clock.advance(ABANDONED_AFTER_MS + 1000);
+    const later = await attempt();
+    expect(later.statusCode, later.body).toBe(200);
+    const study = await db()
+      .selectFrom('studies')
+      .select('owner_id')
+      .where('name', '=', 'killed-first')
+      .executeTakeFirstOrThrow();
+    expect(study.owner_id).toBe(api.userIds.researcher);
+    expect(await storedTotals('killed-first')).toEqual([{ external_id: 'K1', total: 21 }]);
   });
 
   it('keeps a study made before owners (or on the command line) to roles that read patients until a researcher is added', async () => {

@@ -6,9 +6,15 @@ import type { MappedScore, RowProblem } from '../../domain/imports/map-rows.js';
 import type { Deps, RequestContext } from '../deps.js';
 import type { AttributeUpdate, Correction, PlanMessage, PlanSummary } from './plan-table-import.js';
 import { tableFormat } from './read-table.js';
-import { beginBatch, commitBatch, discardBatch, type PendingBatch } from './pending-batch.js';
+import {
+  beginBatch,
+  clearAbandonedStudy,
+  commitBatch,
+  discardBatch,
+  type PendingBatch,
+} from './pending-batch.js';
 import { inTransaction } from '../unit-of-work.js';
-import { assertMayImportInto, studyViewer } from './study-access.js';
+import { mayImportInto, studyNameTaken, studyViewer } from './study-access.js';
 
 export interface ImportTableRequest {
   /** The table on disk: the CLI's file, or the upload the server streamed to a temporary file. */
@@ -115,7 +121,12 @@ export async function importTable(
   // totals through a dry run's "differs from … imported earlier" and overwrite them
   // (hostile test). They are told the name is taken, and nothing else (ADR 0026).
   const viewer = studyViewer(ctx, 'import');
-  await assertMayImportInto(deps.database.db, mapping.study, viewer);
+  if (
+    !(await mayImportInto(deps.database.db, mapping.study, viewer)) &&
+    // A name left by someone's first import that was killed long ago is free again.
+    !(await clearAbandonedStudy(deps, ctx, mapping.study))
+  )
+    throw studyNameTaken(mapping.study);
   tableFormat(req.fileName);
 
   const plan = deps.jobs.stream('planTableImport', {

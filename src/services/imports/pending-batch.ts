@@ -5,6 +5,7 @@ import {
   deleteStudyWithoutBatches,
   findStudy,
   findStudyFor,
+  findVisibleStudy,
   insertBatch,
   insertImportedScores,
   insertStudy,
@@ -301,4 +302,24 @@ export async function discardBatch(
     await deleteBatch(trx, batch.id);
     await deleteStudyWithoutBatches(trx, batch.study);
   });
+}
+
+/**
+ * Clears a study that no import ever committed and whose only imports stopped writing long
+ * ago (a killed process), so that its name is free again for anyone; a study someone may
+ * still be importing, or one with data, is left alone. Returns whether the name is free.
+ */
+export async function clearAbandonedStudy(
+  deps: Deps,
+  ctx: RequestContext,
+  study: string,
+): Promise<boolean> {
+  const db = deps.database.db;
+  if (await findVisibleStudy(db, study, null)) return false;
+  const now = deps.clock.now().getTime();
+  const pending = await pendingBatchesOf(db, study);
+  if (pending.some((b) => now - Date.parse(b.imported_at) < ABANDONED_AFTER_MS)) return false;
+  for (const b of pending) await discardBatch(deps, ctx, { id: b.id, study });
+  await inTransaction(deps, ctx, (trx) => deleteStudyWithoutBatches(trx, study));
+  return !(await findStudy(db, study));
 }

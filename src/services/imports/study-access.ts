@@ -42,12 +42,12 @@ export function studyNameTaken(study: string): DomainError {
   ]);
 }
 
-/** Refuses an import into a study the viewer may not import into; a new name is free to take. */
-export async function assertMayImportInto(
+/** Whether the viewer may import into the study: a name no study has is free to take. */
+export async function mayImportInto(
   db: Kysely<DB>,
   study: string,
   viewer: StudyViewer | null,
-): Promise<void> {
-  if (!viewer || !(await findStudy(db, study))) return;
-  if (!(await findStudyFor(db, study, viewer))) throw studyNameTaken(study);
+): Promise<boolean> {
+  if (!viewer || !(await findStudy(db, study))) return true;
+  return (await findStudyFor(db, study, viewer)) !== undefined;
 }
