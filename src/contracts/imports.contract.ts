@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Email, RoleSchema } from './auth.contract.js';
 import { Nullable } from './common.contract.js';
 import { InstrumentIdSchema } from './instruments.contract.js';
 import { MeanCiSchema, PairedComparisonSchema, ProportionSchema } from './statistics.contract.js';
@@ -81,6 +82,12 @@ export type ImportSummaryDto = Static<typeof ImportSummaryDto>;
 export const StudyList = Type.Array(
   Type.Object({
     name: Type.String(),
+    owner: Nullable(
+      Type.String({
+        description:
+          "the owner's name; null for a study made before studies had owners, or on the command line",
+      }),
+    ),
     baselineTimePoint: Nullable(Type.String()),
     subjects: Type.Integer(),
     scores: Type.Integer(),
@@ -173,3 +180,39 @@ export const StudyReportDto = Type.Object({
   ),
 });
 export type StudyReportDto = Static<typeof StudyReportDto>;
+
+/** A study name as it appears in a path (the mapping's rule for study names). */
+export const StudyParams = Type.Object({
+  study: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$' }),
+});
+export type StudyParams = Static<typeof StudyParams>;
+
+export const StudyMemberParams = Type.Object({
+  study: StudyParams.properties.study,
+  userId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\x00-\\x1f\\x7f]+$' }),
+});
+export type StudyMemberParams = Static<typeof StudyMemberParams>;
+
+export const AddStudyMemberBody = Type.Object(
+  { email: Email },
+  { additionalProperties: false, description: 'the email address of the user to let in' },
+);
+export type AddStudyMemberBody = Static<typeof AddStudyMemberBody>;
+
+/** Who may see a study besides roles that read every study without an owner (ADR 0026). */
+export const StudyAccessDto = Type.Object({
+  study: Type.String(),
+  owner: Nullable(Type.Object({ displayName: Type.String(), email: Type.String() })),
+  members: Type.Array(
+    Type.Object({
+      userId: Type.String(),
+      displayName: Type.String(),
+      email: Type.String(),
+      role: RoleSchema,
+      addedAt: Type.String({ description: 'UTC instant, ISO-8601' }),
+    }),
+  ),
+});
+export type StudyAccessDto = Static<typeof StudyAccessDto>;
+export const StudyAccessList = Type.Array(StudyAccessDto);
+export type StudyAccessList = Static<typeof StudyAccessList>;

@@ -29,6 +29,7 @@ import type {
 import type {
   ImportBatchTable,
   ImportedScoreTable,
+  StudyMemberTable,
   StudySubjectTable,
   StudyTable,
 } from './tables/import.table.js';
@@ -70,6 +71,7 @@ export interface DB {
   vitals: VitalsTable;
   session_alerts: SessionAlertTable;
   studies: StudyTable;
+  study_members: StudyMemberTable;
   import_batches: ImportBatchTable;
   study_subjects: StudySubjectTable;
   imported_scores: ImportedScoreTable;

@@ -127,6 +127,12 @@ describe.skipIf(!chromiumPath)('outcome reports in the browser', () => {
     await expect
       .poll(() => page.getByTestId('study-comparisons').locator('tbody tr').first().textContent())
       .toContain(`${n1(day2.meanDifference)} (${n1(day2.ciLow)} to ${n1(day2.ciHigh)})`);
+    // The researcher imported it first, so owns it and may let a colleague in (ADR 0026).
+    const members = page.getByTestId('study-members');
+    await members.waitFor();
+    await page.getByTestId('study-member-email').fill('clinician@demo.ketatrack.invalid');
+    await members.getByRole('button', { name: 'Add member' }).click();
+    await expect.poll(() => members.textContent()).toContain('Clinician (prescriber)');
     await page.context().close();
   });
 

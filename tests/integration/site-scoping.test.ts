@@ -90,6 +90,9 @@ const UNSCOPED: Record<string, string> = {
   'GET /api/v1/self-report/:token': 'the token names one patient; no account',
   'POST /api/v1/self-report/:token': 'the token names one patient; no account',
   'GET /api/v1/studies': 'study names and counts, no subject or patient data',
+  'GET /api/v1/studies/managed': 'study names and their members, no subject or patient data',
+  'POST /api/v1/studies/:study/members': 'who may use a study, no subject or patient data',
+  'DELETE /api/v1/studies/:study/members/:userId': 'who may use a study, no subject or patient data',
 };
 
 /** List, registration, report and import routes: each has its own test below. */
@@ -816,6 +819,15 @@ describe.each(dialects())('access scoping by site on %s', (dialect) => {
     const fromB = await sc.asB('clinician', upload('south-import'));
     expect(fromB.statusCode, fromB.body).toBe(200);
     expect(fromB.json().subjects).toMatchObject({ linkedToPatients: 1 });
+    // Site A's clinician is made a member, so only the site scope keeps the subject out.
+    const clinicianA = await sc.asA('clinician', { url: '/api/v1/auth/me' });
+    expect(clinicianA.statusCode).toBe(200);
+    const member = await sc.asB('clinician', {
+      method: 'POST',
+      url: '/api/v1/studies/south-import/members',
+      payload: { email: clinicianA.json().email },
+    });
+    expect(member.statusCode, member.body).toBe(200);
     const report = (as: As) =>
       as('clinician', { url: '/api/v1/reports/study?study=south-import&instrument=phq-9' });
     expect((await report(sc.asB)).json().subjects).toBe(1);

@@ -10,6 +10,7 @@ import {
   commitBatch,
 } from '../../src/services/imports/pending-batch.js';
 import { cliContext } from '../../src/services/deps.js';
+import { studyViewer } from '../../src/services/imports/study-access.js';
 import { uploadRequest } from '../helpers/table-upload.js';
 import { checkedInSession } from '../helpers/chairside.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
@@ -305,8 +306,15 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
   it('shows no row of an import until its final commit, and clears one whose writer stopped', async () => {
     const read = readMapping(trialMapping('pending'));
     if (!read.ok) throw new Error('mapping');
-    const ctx = cliContext();
+    // Begun by the researcher who then imports again (a study is its first importer's).
+    const ctx = cliContext({
+      userId: api.userIds.researcher,
+      email: 'researcher@test.invalid',
+      role: 'researcher',
+    });
+    const viewer = studyViewer(ctx, 'import');
     const batch = await beginBatch(api.deps, ctx, {
+      viewer,
       mapping: read.mapping,
       fileName: 'pending.tsv',
       sha256: '0'.repeat(64),
@@ -376,6 +384,7 @@ describe.each(dialects())('streaming table import on %s', (dialect) => {
     // A writer that stopped (a killed process) leaves a pending batch; once it is
     // stale the next import of the study removes it and goes ahead.
     const stopped = await beginBatch(api.deps, ctx, {
+      viewer,
       mapping: { ...read.mapping, study: 'stopped' },
       fileName: 'stopped.tsv',
       sha256: '0'.repeat(64),

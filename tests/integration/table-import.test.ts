@@ -379,7 +379,7 @@ describe.each(dialects())('table import through the API on %s', (dialect) => {
     expect(audited).toEqual([{ patient_id: patient.json().id }]);
     // A researcher leaving the link out of the mapping reaches the same subjects by their
     // MRN: a dry run would echo the stored total ("differs from 14") and an update would
-    // overwrite it. Refused, and the stored total stands.
+    // overwrite it. Refused as a name that is taken (ADR 0026), and the stored total stands.
     for (const attempt of [
       { dryRun: true, onConflict: 'error' as const },
       { dryRun: false, onConflict: 'update' as const },
@@ -390,7 +390,8 @@ describe.each(dialects())('table import through the API on %s', (dialect) => {
         content: 'mrn,date,phq9\nIMP-7,2025-03-01,0\n',
         mapping: { ...payload.mapping, subject: { column: 'mrn' } },
       });
-      expect(sneaky.statusCode, sneaky.body).toBe(403);
+      expect(sneaky.statusCode, sneaky.body).toBe(409);
+      expect(sneaky.json().code).toBe('study.name_taken');
       // Nothing of the stored total (the request id is random hex, so it is left out).
       const { requestId: _id, ...problem } = sneaky.json<Record<string, unknown>>();
       expect(JSON.stringify(problem)).not.toContain('14');

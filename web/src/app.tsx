@@ -13,6 +13,7 @@ import { ChairsidePage } from './features/sessions/chairside-page.js';
 import { CohortPage } from './features/research/cohort-page.js';
 import { ImportPage } from './features/research/import-page.js';
 import { StudiesPage } from './features/research/studies-page.js';
+import { StudyMembersPage } from './features/research/study-members.js';
 import { ProtocolsPage } from './features/sessions/protocols-page.js';
 import { SettingsPage } from './features/settings/settings-page.js';
 import { UsersPage } from './features/users/users-page.js';
@@ -57,6 +58,7 @@ function StaffApp() {
         {can('research.read') && <Route path="/studies" element={<StudiesPage />} />}
         {can('data.import') && <Route path="/import" element={<ImportPage />} />}
         {can('users.manage') && <Route path="/users" element={<UsersPage />} />}
+        {can('users.manage') && <Route path="/study-members" element={<StudyMembersPage />} />}
         {can('audit.read') && <Route path="/audit" element={<AuditPage />} />}
         {can('settings.read') && <Route path="/settings" element={<SettingsPage />} />}
         <Route path="/account" element={<AccountPage />} />

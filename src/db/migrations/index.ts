@@ -12,6 +12,7 @@ import * as auditLanes from './202612031400_audit-lanes.js';
 import * as outcomeCourseIndexes from './202612031500_outcome-course-indexes.js';
 import * as totpLastStep from './202612040900_totp-last-step.js';
 import * as scopeUsersToSites from './202612041200_scope-users-to-sites.js';
+import * as addStudyOwners from './202612041100_add-study-owners.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '202612031500_outcome-course-indexes': outcomeCourseIndexes,
   '202612040900_totp-last-step': totpLastStep,
   '202612041200_scope-users-to-sites': scopeUsersToSites,
+  '202612041100_add-study-owners': addStudyOwners,
 };

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Expression, Insertable, Kysely, Selectable, SqlBool } from 'kysely';
 import type { Database } from '../database.js';
 import type { SiteScope } from '../../domain/auth/site-scope.js';
 import type { DB } from '../schema.js';
@@ -37,11 +37,70 @@ export function findStudy(db: Kysely<DB>, name: string): Promise<StudyRow | unde
 }
 
 /**
- * A study as readers see it: only once one of its imports has committed (a study made
- * by an import still being written, or left by one that was killed, does not exist yet).
+ * Who is asking about studies (ADR 0026); null is the command line, which sees every
+ * study. A viewer sees a study it owns or is a member of, and, if `readsOwnerless`, one
+ * without an owner (made before owners existed, or on the command line); never one whose
+ * subjects are linked to patient records unless `readsPatientLinked`.
  */
-export function findVisibleStudy(db: Kysely<DB>, name: string): Promise<StudyRow | undefined> {
-  return visibleStudies(db).where('name', '=', name).executeTakeFirst();
+export interface StudyViewer {
+  readonly userId: string;
+  readonly readsOwnerless: boolean;
+  readonly readsPatientLinked: boolean;
+}
+
+/** Studies the viewer may see, in whatever state (a study being made by its first import included). */
+function studiesFor(db: Kysely<DB>, viewer: StudyViewer | null) {
+  const q = db.selectFrom('studies').selectAll('studies');
+  if (!viewer) return q;
+  return q.where((eb) => {
+    const allowed: Expression<SqlBool>[] = [
+      eb('studies.owner_id', '=', viewer.userId),
+      eb.exists(
+        eb
+          .selectFrom('study_members')
+          .select('study_members.user_id')
+          .whereRef('study_members.study', '=', 'studies.name')
+          .where('study_members.user_id', '=', viewer.userId),
+      ),
+    ];
+    if (viewer.readsOwnerless) allowed.push(eb('studies.owner_id', 'is', null));
+    const rules: Expression<SqlBool>[] = [eb.or(allowed)];
+    if (!viewer.readsPatientLinked)
+      rules.push(
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('study_subjects')
+              .select('study_subjects.id')
+              .whereRef('study_subjects.study', '=', 'studies.name')
+              .where('study_subjects.patient_id', 'is not', null),
+          ),
+        ),
+      );
+    return eb.and(rules);
+  });
+}
+
+/** A study by name if the viewer may see it, in whatever state (for an import into it). */
+export function findStudyFor(
+  db: Kysely<DB>,
+  name: string,
+  viewer: StudyViewer | null,
+): Promise<StudyRow | undefined> {
+  return studiesFor(db, viewer).where('studies.name', '=', name).executeTakeFirst();
+}
+
+/**
+ * A study as the viewer sees it: only once one of its imports has committed (a study made
+ * by an import still being written, or left by one that was killed, does not exist yet),
+ * and only if the viewer may see it (else it does not exist either).
+ */
+export function findVisibleStudy(
+  db: Kysely<DB>,
+  name: string,
+  viewer: StudyViewer | null,
+): Promise<StudyRow | undefined> {
+  return visibleStudies(db, viewer).where('studies.name', '=', name).executeTakeFirst();
 }
 
 /** Whether any subject of a study is linked to a patient record (its id is then the patient's MRN). */
@@ -56,25 +115,43 @@ export async function studyHasPatientLinks(db: Kysely<DB>, study: string): Promi
   return row !== undefined;
 }
 
-/** Studies with at least one finished import (a study created by an import still being written is not listed). */
-export function listStudies(db: Kysely<DB>): Promise<StudyRow[]> {
-  return visibleStudies(db).orderBy('name').execute();
+export type ListedStudy = StudyRow & { owner_name: string | null; owner_email: string | null };
+
+/** Visible studies (see `visibleStudies`) with their owner's name and email. */
+function studiesWithOwner(db: Kysely<DB>, viewer: StudyViewer | null) {
+  return visibleStudies(db, viewer)
+    .leftJoin('users', 'users.id', 'studies.owner_id')
+    .select(['users.display_name as owner_name', 'users.email as owner_email']);
 }
 
-/** Studies with at least one committed import: what every reader may see. */
-function visibleStudies(db: Kysely<DB>) {
-  return db
-    .selectFrom('studies')
-    .selectAll()
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('import_batches')
-          .select('import_batches.id')
-          .whereRef('import_batches.study', '=', 'studies.name')
-          .where('import_batches.state', '=', 'committed'),
-      ),
-    );
+/**
+ * The studies the viewer may see with at least one finished import (a study created by an
+ * import still being written is not listed), with their owner.
+ */
+export function listStudies(db: Kysely<DB>, viewer: StudyViewer | null): Promise<ListedStudy[]> {
+  return studiesWithOwner(db, viewer).orderBy('studies.name').execute();
+}
+
+/** One study as `listStudies` would list it, if it would. */
+export function findListedStudy(
+  db: Kysely<DB>,
+  name: string,
+  viewer: StudyViewer | null,
+): Promise<ListedStudy | undefined> {
+  return studiesWithOwner(db, viewer).where('studies.name', '=', name).executeTakeFirst();
+}
+
+/** Studies with at least one committed import that the viewer may see. */
+function visibleStudies(db: Kysely<DB>, viewer: StudyViewer | null) {
+  return studiesFor(db, viewer).where((eb) =>
+    eb.exists(
+      eb
+        .selectFrom('import_batches')
+        .select('import_batches.id')
+        .whereRef('import_batches.study', '=', 'studies.name')
+        .where('import_batches.state', '=', 'committed'),
+    ),
+  );
 }
 
 export async function insertStudy(db: Kysely<DB>, row: Insertable<StudyTable>): Promise<void> {

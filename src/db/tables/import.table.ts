@@ -5,6 +5,19 @@ export interface StudyTable {
   baseline_time_point: string | null;
   created_by: string | null;
   created_at: string;
+  /**
+   * Who may add and remove its members: the user whose import made it. Null for a study
+   * made before owners existed or by the command line (ADR 0026).
+   */
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Users an owner (or an administrator) let into a study besides its owner (ADR 0026). */
+export interface StudyMemberTable {
+  study: string;
+  user_id: string;
+  added_by: string | null;
+  added_at: string;
 }
 
 export interface ImportBatchTable {

@@ -71,6 +71,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'report.cohort_dataset': 'Downloaded a cohort dataset',
   'report.study': 'Ran a study report',
   'study.list': 'Listed studies',
+  'study.member.add': 'Added a member to a study',
+  'study.member.remove': 'Removed a member from a study',
   'import.table': 'Imported a table of scores',
   'import.dry-run': 'Checked a table before importing it',
   'import.refused': 'Had a table import refused',

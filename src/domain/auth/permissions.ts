@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'sessions.confirm',
   'data.import',
   'sites.manage',
+  /** Add and remove a study's members: administrators for every study, others for the ones they own (ADR 0026). */
+  'studies.members',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -35,6 +37,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'settings.read',
     'settings.manage',
     'sites.manage',
+    'studies.members',
   ],
   clinician: [
     'account.self',
@@ -50,6 +53,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'sessions.confirm',
     'research.read',
     'data.import',
+    'studies.members',
   ],
   nurse: [
     'account.self',
@@ -60,7 +64,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'settings.read',
     'sessions.run',
   ],
-  researcher: ['account.self', 'research.read', 'instruments.use', 'settings.read', 'data.import'],
+  researcher: [
+    'account.self',
+    'research.read',
+    'instruments.use',
+    'settings.read',
+    'data.import',
+    'studies.members',
+  ],
 };
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {

@@ -38,7 +38,8 @@ export type DomainErrorCode =
   | 'report.provisional'
   | 'import.server_busy'
   | 'import.abandoned'
-  | 'site.name_taken';
+  | 'site.name_taken'
+  | 'study.name_taken';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `dateOfBirth` or `weights.0.weightKg`. */

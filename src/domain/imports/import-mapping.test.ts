@@ -76,3 +76,37 @@ describe('readMapping', () => {
     expect(readMapping('x').ok).toBe(false);
   });
 });
+
+describe('readMapping: text that is stored and shown', () => {
+  it('refuses labels and arm names carrying control or bidirectional formatting characters', () => {
+    const r = readMapping({
+      study: 't',
+      subject: { column: 'id' },
+      timePoint: {
+        column: 'visit',
+        values: {
+          b0: { label: 'base\u0000line', baseline: true },
+          d2: { label: 'day 2', arm: 'ket\u2067amine' },
+        },
+      },
+      arm: { column: 'arm', values: { K: 'k\u0085' } },
+      scores: [{ column: 'madrs', instrument: 'madrs' }],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'mapping.timePoint.values.b0.label',
+          rule: 'no-control-characters',
+          message: expect.stringContaining('U+0000') as string,
+        }),
+        expect.objectContaining({
+          field: 'mapping.timePoint.values.d2.arm',
+          rule: 'no-control-characters',
+        }),
+        expect.objectContaining({ field: 'mapping.arm.values.K', rule: 'no-control-characters' }),
+      ]),
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { INSTRUMENT_IDS, isInstrumentId, type InstrumentId } from '../scales/instrument.js';
+import { unsafeCharacterProblem } from '../text/unsafe-characters.js';
 
 /**
  * How the columns of a legacy or trial table map to ketatrack's imported
@@ -58,6 +59,12 @@ export function readMapping(value: unknown): Result {
   const problems: MappingProblem[] = [];
   const fail = (field: string, rule: string, message: string) =>
     problems.push({ field: `mapping.${field}`, rule, message });
+  // Labels and arm names are stored and shown in reports: no control, line-separator or
+  // bidirectional formatting characters (hostile test).
+  const safeText = (field: string, text: string) => {
+    const problem = unsafeCharacterProblem(field, text);
+    if (problem) fail(field, problem.rule, problem.message);
+  };
   if (!isObject(value)) {
     return {
       ok: false,
@@ -144,10 +151,12 @@ export function readMapping(value: unknown): Result {
         const label = typeof spec.label === 'string' ? spec.label.trim() : '';
         if (label === '' || label.length > LABEL_MAX)
           fail(`${field}.label`, 'required', `must be 1–${LABEL_MAX} characters`);
+        safeText(`${field}.label`, label);
         if (spec.day !== undefined && !Number.isInteger(spec.day))
           fail(`${field}.day`, 'integer', 'must be a whole number of days');
         if (spec.arm !== undefined && (typeof spec.arm !== 'string' || spec.arm.trim() === ''))
           fail(`${field}.arm`, 'type', 'must be a non-empty text');
+        if (typeof spec.arm === 'string') safeText(`${field}.arm`, spec.arm);
         if (spec.baseline !== undefined && typeof spec.baseline !== 'boolean')
           fail(`${field}.baseline`, 'type', 'must be true or false');
         if (spec.baseline === true) baselines += 1;
@@ -187,7 +196,10 @@ export function readMapping(value: unknown): Result {
           for (const [raw, name] of Object.entries(value.arm.values)) {
             if (typeof name !== 'string' || name.trim() === '')
               fail(`arm.values.${raw}`, 'type', 'must be a non-empty arm name');
-            else values[raw] = name.trim();
+            else {
+              safeText(`arm.values.${raw}`, name);
+              values[raw] = name.trim();
+            }
           }
         }
       }

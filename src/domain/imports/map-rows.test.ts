@@ -104,6 +104,33 @@ describe('mapRows', () => {
     expect(t.scores).toEqual([]);
   });
 
+  // Earlier testers: a subject id or attribute with a line break or a right-to-left override
+  // was stored and shown back in problems, audit events and reports.
+  it('refuses subject ids and attributes carrying control or bidirectional formatting characters, naming the code point', () => {
+    const t = mapRows(
+      header,
+      [
+        ['S1\nforged', 'b0', '30', '20', 'MDD'],
+        ['S2', 'b0', '30', '20', 'M\u202eDD'],
+        ['S3', 'b0', '30', '20', 'MDD'],
+      ],
+      crossover,
+    );
+    expect(t.problems).toEqual([
+      {
+        row: 2,
+        column: 'id',
+        message: expect.stringMatching(/^the subject identifier must not contain .*found U\+000A/),
+      },
+      {
+        row: 3,
+        column: 'grp',
+        message: expect.stringMatching(/^the group must not contain .*found U\+202E/),
+      },
+    ]);
+    expect(t.scores.map((s) => s.subject)).toEqual(['S3', 'S3']);
+  });
+
   it('stops listing after the cap but keeps counting', () => {
     const rows = Array.from({ length: 30 }, (_, i) => [`S${i}`, 'b0', '99', '1', 'MDD']);
     const t = mapRows(header, rows, crossover, 5);

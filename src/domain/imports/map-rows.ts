@@ -2,6 +2,7 @@ import { INSTRUMENTS } from '../scales/instruments.js';
 import type { InstrumentId } from '../scales/instrument.js';
 import { mappedColumns, type DateFormat, type ImportMapping } from './import-mapping.js';
 import { ScoreIdentities } from './score-identities.js';
+import { unsafeCharacterProblem } from '../text/unsafe-characters.js';
 
 /**
  * Turns the rows of a parsed table into imported scores and subject
@@ -169,10 +170,18 @@ export function createRowMapper(
     const subject = cell(m.subject.column);
     if (subject === '' || missing.has(subject))
       report(row, m.subject.column, 'the subject identifier is empty');
+    // Stored and shown back (problems, audit, reports): no control, line-separator or
+    // bidirectional formatting characters, which could forge lines or reorder what is shown.
+    const unsafe = (column: string, what: string, value: string) => {
+      const problem = unsafeCharacterProblem(column, value);
+      if (problem) report(row, column, `${what} ${problem.message}`);
+    };
+    unsafe(m.subject.column, 'the subject identifier', subject);
 
     const attributes: Record<string, string> = {};
     for (const [name, column] of Object.entries(m.attributes)) {
       const v = cell(column);
+      unsafe(column, `the ${name}`, v);
       if (!missing.has(v)) attributes[name] = v;
     }
 
@@ -206,6 +215,8 @@ export function createRowMapper(
         const named = m.arm.values ? m.arm.values[raw] : raw;
         if (named === undefined)
           report(row, m.arm.column, `"${raw}" is not listed in mapping.arm.values`);
+        else if (unsafeCharacterProblem(m.arm.column, named))
+          unsafe(m.arm.column, 'the arm', named);
         else if (arm !== null && arm !== named)
           report(row, m.arm.column, `arm "${named}" contradicts the time point's arm "${arm}"`);
         else arm = named;

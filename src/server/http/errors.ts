@@ -45,6 +45,7 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   // The client is gone, so nobody receives this: nginx's "client closed request", for the log.
   'import.abandoned': 499,
   'site.name_taken': 409,
+  'study.name_taken': 409,
 };
 
 const TITLES: Readonly<Record<number, string>> = {

@@ -30,6 +30,9 @@ const VISIBLE_WITHOUT_PATIENT_RIGHTS: Readonly<Record<string, readonly string[]>
   'auth.sign_in_failed': ['email', 'reason', 'failures'],
   'auth.totp_failed': ['failures', 'purpose', 'reason'],
   'auth.locked': ['failures', 'lockedUntil', 'cause'],
+  // Who may use a study is what an administrator manages; the study's data stays hidden.
+  'study.member.add': ['userId'],
+  'study.member.remove': ['userId'],
   'site.create': ['after.id', 'after.name', 'after.created_at'],
   'setting.change': ['before.value', 'after.value', 'reason', 'version'],
   // A protocol is a treatment template, not a patient's record.

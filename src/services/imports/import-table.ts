@@ -1,4 +1,3 @@
-import { studyHasPatientLinks } from '../../db/repositories/import.repository.js';
 import { roleHasPermission } from '../../domain/auth/permissions.js';
 import { DomainError, validationError } from '../../domain/errors/domain-error.js';
 import { readMapping, type ImportMapping } from '../../domain/imports/import-mapping.js';
@@ -7,9 +6,16 @@ import type { MappedScore, RowProblem } from '../../domain/imports/map-rows.js';
 import type { Deps, RequestContext } from '../deps.js';
 import type { AttributeUpdate, Correction, PlanMessage, PlanSummary } from './plan-table-import.js';
 import { tableFormat } from './read-table.js';
-import { beginBatch, commitBatch, discardBatch, type PendingBatch } from './pending-batch.js';
+import {
+  beginBatch,
+  clearAbandonedStudy,
+  commitBatch,
+  discardBatch,
+  type PendingBatch,
+} from './pending-batch.js';
 import { inTransaction } from '../unit-of-work.js';
 import { siteScopeOf } from '../access/site-scope.js';
+import { mayImportInto, studyNameTaken, studyViewer } from './study-access.js';
 
 export interface ImportTableRequest {
   /** The table on disk: the CLI's file, or the upload the server streamed to a temporary file. */
@@ -110,14 +116,18 @@ export async function importTable(
       'auth.forbidden',
       'Linking imported subjects to patients by MRN needs a role that may write patient records.',
     );
-  // A study whose subjects are patients (linked by MRN) holds their scores: a role that
-  // may not write patient records may neither change them nor, through a dry run's
-  // "differs from … imported earlier", read them (hostile test).
-  if (!mayTouchPatients && (await studyHasPatientLinks(deps.database.db, mapping.study)))
-    throw new DomainError(
-      'auth.forbidden',
-      'This study’s subjects are linked to patient records: importing into it needs a role that may write patient records.',
-    );
+  // A study that exists is imported into only by its owner and members (and, for one
+  // without an owner, by roles that read patient records), and one whose subjects are
+  // patients only by roles that may write patient records: anyone else could read stored
+  // totals through a dry run's "differs from … imported earlier" and overwrite them
+  // (hostile test). They are told the name is taken, and nothing else (ADR 0026).
+  const viewer = studyViewer(ctx, 'import');
+  if (
+    !(await mayImportInto(deps.database.db, mapping.study, viewer)) &&
+    // A name left by someone's first import that was killed long ago is free again.
+    !(await clearAbandonedStudy(deps, ctx, mapping.study))
+  )
+    throw studyNameTaken(mapping.study);
   tableFormat(req.fileName);
 
   const plan = deps.jobs.stream('planTableImport', {
@@ -144,6 +154,7 @@ export async function importTable(
   const pending = async (): Promise<PendingBatch> => {
     if (!checked) throw new Error('rows to write before the file was checked');
     batch ??= await beginBatch(deps, ctx, {
+      viewer,
       mapping,
       fileName: req.fileName,
       sha256: checked.sha256,

@@ -4,6 +4,8 @@ import {
   deleteBatchScores,
   deleteStudyWithoutBatches,
   findStudy,
+  findStudyFor,
+  findVisibleStudy,
   insertBatch,
   insertImportedScores,
   insertStudy,
@@ -14,12 +16,14 @@ import {
   subjectIdsAfter,
   touchBatch,
   updateSubjectAttributes,
+  type StudyViewer,
 } from '../../db/repositories/import.repository.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
 import { baselineLabel, type ImportMapping } from '../../domain/imports/import-mapping.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { newId } from '../ids.js';
 import { inTransaction } from '../unit-of-work.js';
+import { studyNameTaken } from './study-access.js';
 import type {
   AttributeUpdate,
   Correction,
@@ -38,6 +42,8 @@ export interface PendingBatch {
   readonly study: string;
   readonly mapping: ImportMapping;
   readonly fileName: string;
+  /** Who imports: checked again as the batch begins and as it commits (ADR 0026). */
+  readonly viewer: StudyViewer | null;
   writeSubjects(rows: readonly NewSubject[]): Promise<void>;
   writeScores(rows: readonly ScoreTuple[]): Promise<void>;
 }
@@ -60,7 +66,13 @@ const busy = (study: string, detail: string) =>
 export async function beginBatch(
   deps: Deps,
   ctx: RequestContext,
-  a: { mapping: ImportMapping; fileName: string; sha256: string; rowsRead: number },
+  a: {
+    viewer: StudyViewer | null;
+    mapping: ImportMapping;
+    fileName: string;
+    sha256: string;
+    rowsRead: number;
+  },
 ): Promise<PendingBatch> {
   const study = a.mapping.study;
   const now = deps.clock.now();
@@ -75,12 +87,17 @@ export async function beginBatch(
   const id = newId();
   try {
     await inTransaction(deps, ctx, async (trx) => {
-      if (!(await findStudy(trx, study)))
+      // Made by someone else since the import was let in: refused as it would have been.
+      if (await findStudy(trx, study)) {
+        if (a.viewer && !(await findStudyFor(trx, study, a.viewer))) throw studyNameTaken(study);
+      } else
         await insertStudy(trx, {
           name: study,
           baseline_time_point: baselineLabel(a.mapping),
           created_by: ctx.actor?.userId ?? null,
           created_at: now.toISOString(),
+          // Whoever makes a study by importing into it first owns it (ADR 0026).
+          owner_id: ctx.actor?.userId ?? null,
         });
       await insertBatch(trx, {
         id,
@@ -118,6 +135,7 @@ export async function beginBatch(
     study,
     mapping: a.mapping,
     fileName: a.fileName,
+    viewer: a.viewer,
     writeSubjects: (rows) =>
       written(() =>
         inTransaction(deps, ctx, async (trx) => {
@@ -196,9 +214,11 @@ export async function commitBatch(
   const { summary: s, mapping } = { summary: a.summary, mapping: batch.mapping };
   const baseline = baselineLabel(mapping);
   await inTransaction(deps, ctx, async (trx, audit) => {
-    const study = await findStudy(trx, batch.study);
-    if (study && !study.baseline_time_point && baseline)
-      await setStudyBaseline(trx, batch.study, baseline);
+    // Access may have changed while the file was checked and written (the importer
+    // removed from the study, or its subjects linked to patients meanwhile).
+    const study = await findStudyFor(trx, batch.study, batch.viewer);
+    if (!study) throw studyNameTaken(batch.study);
+    if (!study.baseline_time_point && baseline) await setStudyBaseline(trx, batch.study, baseline);
     for (const u of a.attributeUpdates) {
       await updateSubjectAttributes(trx, u.id, u.after);
       audit({
@@ -282,4 +302,24 @@ export async function discardBatch(
     await deleteBatch(trx, batch.id);
     await deleteStudyWithoutBatches(trx, batch.study);
   });
+}
+
+/**
+ * Clears a study that no import ever committed and whose only imports stopped writing long
+ * ago (a killed process), so that its name is free again for anyone; a study someone may
+ * still be importing, or one with data, is left alone. Returns whether the name is free.
+ */
+export async function clearAbandonedStudy(
+  deps: Deps,
+  ctx: RequestContext,
+  study: string,
+): Promise<boolean> {
+  const db = deps.database.db;
+  if (await findVisibleStudy(db, study, null)) return false;
+  const now = deps.clock.now().getTime();
+  const pending = await pendingBatchesOf(db, study);
+  if (pending.some((b) => now - Date.parse(b.imported_at) < ABANDONED_AFTER_MS)) return false;
+  for (const b of pending) await discardBatch(deps, ctx, { id: b.id, study });
+  await inTransaction(deps, ctx, (trx) => deleteStudyWithoutBatches(trx, study));
+  return !(await findStudy(db, study));
 }

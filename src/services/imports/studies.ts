@@ -2,14 +2,18 @@ import {
   listStudies,
   pendingBatchIds,
   subjectsOf,
+  type StudyViewer,
 } from '../../db/repositories/import.repository.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { inTransaction } from '../unit-of-work.js';
+import { studyViewer } from './study-access.js';
 
 export interface StudySummary {
   readonly name: string;
+  /** The owner's name; null for a study without one (made before owners, or on the command line). */
+  readonly owner: string | null;
   readonly baselineTimePoint: string | null;
   readonly subjects: number;
   readonly scores: number;
@@ -21,12 +25,16 @@ export interface StudySummary {
 const MAX_CATEGORIES = 20;
 
 /**
- * Imported studies with what a report can be filtered by; counts only, no subject
- * ids. Reads every subject of every study, so it runs in a worker thread (ADR 0014).
+ * The imported studies the viewer may see (ADR 0026) with what a report can be filtered
+ * by; counts only, no subject ids. Reads every subject of every study, so it runs in a
+ * worker thread (ADR 0014).
  */
-export async function computeStudySummaries(db: Kysely<DB>): Promise<StudySummary[]> {
+export async function computeStudySummaries(
+  db: Kysely<DB>,
+  viewer: StudyViewer | null,
+): Promise<StudySummary[]> {
   const out: StudySummary[] = [];
-  for (const study of await listStudies(db)) {
+  for (const study of await listStudies(db, viewer)) {
     const subjects = await subjectsOf(db, study.name);
     const values = new Map<string, Set<string>>();
     for (const s of subjects)
@@ -43,6 +51,7 @@ export async function computeStudySummaries(db: Kysely<DB>): Promise<StudySummar
       .execute();
     out.push({
       name: study.name,
+      owner: study.owner_name,
       baselineTimePoint: study.baseline_time_point,
       subjects: subjects.length,
       scores: counts.reduce((sum, c) => sum + Number(c.n), 0),
@@ -60,5 +69,5 @@ export async function listStudySummaries(deps: Deps, ctx: RequestContext): Promi
   await inTransaction(deps, ctx, async (_trx, audit) => {
     audit({ action: 'study.list', entityType: 'study' });
   });
-  return deps.jobs.run('studySummaries', {});
+  return deps.jobs.run('studySummaries', { viewer: studyViewer(ctx, 'read') });
 }

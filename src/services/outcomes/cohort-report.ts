@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   cohortAdverseEvents,
@@ -151,16 +152,42 @@ function analysed(
 }
 
 /**
- * The analysed courses as dataset rows, courses and patients named by pseudonyms
- * valid in this report only (C1, C2, … and P1, P2, … in course order), so an analyst
- * can group a patient's courses without learning who they are or when the record
- * was made (stored ids are time-ordered and the same in every report). `id` is the
- * stored course id, for this module's own reads; it never leaves the report.
+ * The order in which a report lists its analysed courses, and so numbers them: by a digest
+ * of the report's filter and the stored course id. Stored ids are time-ordered, so listing
+ * (and numbering) courses in id order told the reader which course was made before which,
+ * and which patient came first; this order follows neither time nor outcome, yet the same
+ * filter on the same records gives the same file (the CLI's and the API's agree). Another
+ * filter orders the courses afresh, so numbers do not carry over between reports.
  */
-function* datasetRows(kept: readonly CourseRow[]): Generator<{ id: string; row: CohortRow }> {
+function reportOrder(courses: readonly CourseRow[], f: CohortFilter): CourseRow[] {
+  // The filter's fields in name order, whoever built it (the CLI and the API alike).
+  const scope = JSON.stringify(
+    Object.entries(f)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  const key = (id: string) =>
+    createHash('sha256').update(scope).update('\u0000').update(id).digest('hex');
+  return courses
+    .map((c) => ({ c, key: key(c.course_id) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ c }) => c);
+}
+
+/**
+ * The analysed courses as dataset rows in report order (`reportOrder`), courses and
+ * patients named by pseudonyms valid in this report only (C1, C2, … and P1, P2, … in that
+ * order), so an analyst can group a patient's courses without learning who they are or
+ * when the record was made (stored ids are time-ordered and the same in every report).
+ * `id` is the stored course id, for this module's own reads; it never leaves the report.
+ */
+function* datasetRows(
+  kept: readonly CourseRow[],
+  f: CohortFilter,
+): Generator<{ id: string; row: CohortRow }> {
   const pseudonyms = new Map<string, string>();
   let courses = 0;
-  for (const c of kept) {
+  for (const c of reportOrder(kept, f)) {
     if (!analysed(c)) continue;
     let subject = pseudonyms.get(c.patient_id);
     if (!subject) {
@@ -223,7 +250,7 @@ export async function computeCohortReport(
   /** The courses whose trajectories are listed: stored id and report pseudonym. */
   const shown: { id: string; course: string }[] = [];
   const km: { time: number; event: boolean }[] = [];
-  for (const { id, row: r } of datasetRows(kept)) {
+  for (const { id, row: r } of datasetRows(kept, f)) {
     n += 1;
     baselines.push(r.baseline);
     endpoints.push(r.endpoint);
@@ -320,7 +347,7 @@ export async function streamCohortDataset(
     first = false;
     batch = [];
   };
-  for (const { row } of datasetRows(kept)) {
+  for (const { row } of datasetRows(kept, f)) {
     batch.push(row);
     if (batch.length >= chunkRows) await flush();
   }

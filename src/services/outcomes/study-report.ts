@@ -16,7 +16,12 @@ import {
   type PairedComparison,
 } from '../../domain/statistics/descriptive.js';
 import { DomainError } from '../../domain/errors/domain-error.js';
-import { findVisibleStudy, pendingBatchIds } from '../../db/repositories/import.repository.js';
+import {
+  findVisibleStudy,
+  pendingBatchIds,
+  type StudyViewer,
+} from '../../db/repositories/import.repository.js';
+import { studyViewer } from '../imports/study-access.js';
 import { patientIdsInScope } from '../../db/repositories/site-scope.repository.js';
 import type { SiteScope } from '../../domain/auth/site-scope.js';
 import { siteScopeOf } from '../access/site-scope.js';
@@ -114,6 +119,7 @@ export async function studyReport(
   const report = await deps.jobs.run('studyReport', {
     filter: f,
     scope: await siteScopeOf(deps.database.db, ctx),
+    viewer: studyViewer(ctx, 'read'),
     ...(opts.maxRows === undefined ? {} : { maxRows: opts.maxRows }),
   });
   await inTransaction(deps, ctx, async (_trx, audit) => {
@@ -132,9 +138,11 @@ export async function computeStudyReport(
   trx: Kysely<DB>,
   f: StudyFilter,
   scope: SiteScope,
+  viewer: StudyViewer | null,
 ): Promise<StudyReport> {
   {
-    const study = await findVisibleStudy(trx, f.study);
+    // A study the viewer may not see is answered as one that does not exist (ADR 0026).
+    const study = await findVisibleStudy(trx, f.study, viewer);
     if (!study)
       throw new DomainError('record.not_found', `No imported study is called ${f.study}.`);
     const { settings, version } = await loadSettings(trx);

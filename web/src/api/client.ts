@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 async function reply<T>(res: Response, path: string): Promise<T> {
   const text = await res.text();
@@ -64,3 +64,4 @@ export async function apiUpload<T>(path: string, file: Blob, contentType: string
 export const apiGet = <T>(path: string) => api<T>('GET', path);
 export const apiPost = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const apiPatch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const apiDelete = <T>(path: string) => api<T>('DELETE', path);

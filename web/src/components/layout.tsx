@@ -20,6 +20,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {can('research.read') && <NavLink to="/studies">Studies</NavLink>}
           {can('data.import') && <NavLink to="/import">Import</NavLink>}
           {can('users.manage') && <NavLink to="/users">Users</NavLink>}
+          {can('users.manage') && <NavLink to="/study-members">Study members</NavLink>}
           {can('audit.read') && <NavLink to="/audit">Audit log</NavLink>}
           {can('settings.read') && <NavLink to="/settings">Settings</NavLink>}
           <NavLink to="/account">Account</NavLink>

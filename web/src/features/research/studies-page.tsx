@@ -11,12 +11,14 @@ import { apiGet } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, SelectField } from '../../components/field.js';
 import { LineChart } from './charts.js';
+import { StudyMembersCard, useManagedStudies } from './study-members.js';
 
 const share = (p: Parameters<typeof proportionCi>[0] | null) => (p ? proportionCi(p) : NONE);
 
 /** Imported studies and their outcome tables by arm and time point. */
 export function StudiesPage() {
   const studies = useResource(() => apiGet<StudyList>('/studies'), []);
+  const managed = useManagedStudies();
   const [pick, setPick] = useState<{
     study: string;
     instrument: string;
@@ -63,6 +65,7 @@ export function StudiesPage() {
       </main>
     );
   const r = report.data;
+  const access = managed.data?.find((a) => a.study === current.study);
   const arms = r ? [...new Set(r.timePoints.map((t) => t.arm ?? ''))].filter(Boolean) : [];
   const baseline = r?.timePoints.find((t) => t.arm === null);
   return (
@@ -83,7 +86,7 @@ export function StudiesPage() {
           }}
           options={list.map((s) => ({
             value: s.name,
-            label: `${s.name} (${s.subjects} subjects, ${s.scores} scores)`,
+            label: `${s.name} (${s.subjects} subjects, ${s.scores} scores${s.owner ? `, owner ${s.owner}` : ''})`,
           }))}
         />
         <SelectField
@@ -217,6 +220,7 @@ export function StudiesPage() {
           </section>
         </>
       )}
+      {access && <StudyMembersCard access={access} onChange={() => managed.reload()} />}
     </main>
   );
 }
