@@ -92,7 +92,8 @@ const UNSCOPED: Record<string, string> = {
   'GET /api/v1/studies': 'study names and counts, no subject or patient data',
   'GET /api/v1/studies/managed': 'study names and their members, no subject or patient data',
   'POST /api/v1/studies/:study/members': 'who may use a study, no subject or patient data',
-  'DELETE /api/v1/studies/:study/members/:userId': 'who may use a study, no subject or patient data',
+  'DELETE /api/v1/studies/:study/members/:userId':
+    'who may use a study, no subject or patient data',
 };
 
 /** List, registration, report and import routes: each has its own test below. */

@@ -19,11 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('added_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('study_members_pk', ['study', 'user_id'])
     .execute();
-  await db.schema
-    .createIndex('study_members_user')
-    .on('study_members')
-    .column('user_id')
-    .execute();
+  await db.schema.createIndex('study_members_user').on('study_members').column('user_id').execute();
   // "Is any subject of this study a patient?" is asked on every study read: a lookup,
   // not a scan of the study's subjects.
   await db.schema
