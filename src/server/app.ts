@@ -14,7 +14,7 @@ import { registerCompression } from './http/compression.js';
 import { errorHandler, problem, sendProblem } from './http/errors.js';
 import { deferContinue } from './http/expect-continue.js';
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { DOCS_POLICY, policyText, registerSecurityHeaders } from './http/security-headers.js';
 import { findWebApp, registerWebApp, sendWebPage, webFallback } from './http/web-app.js';
 import { registerAccessControl } from './plugins/access.js';
 import { registerCsrfGuard } from './plugins/csrf.js';
@@ -114,6 +114,7 @@ export async function buildApp(
   });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
+    staticCSP: policyText(DOCS_POLICY),
     uiConfig: {
       // "Try it out" sends what our own pages send (ADR 0023). The function's source is
       // written into the docs' script file, so it names the header literally.

@@ -25,6 +25,16 @@ export const PAGE_POLICY: Readonly<Record<string, readonly string[]>> = {
   'style-src': ["'self'"],
 };
 
+/**
+ * The API reference (Swagger UI at /api/docs) adds `<style>` elements as it draws, so its
+ * pages, and only they, allow inline styles; scripts stay our own files only. The page
+ * shows the API's description and nothing of any patient.
+ */
+export const DOCS_POLICY: Readonly<Record<string, readonly string[]>> = {
+  ...PAGE_POLICY,
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
 export function policyText(directives: Readonly<Record<string, readonly string[]>>): string {
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(' ')}`)
