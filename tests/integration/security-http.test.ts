@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/server/app.js';
@@ -628,6 +630,73 @@ describe.each(dialects())('HTTP hardening on %s', (dialect) => {
       const init = await api.as(null, { url: '/api/docs/static/swagger-initializer.js' });
       expect(init.body).toMatch(/\[["']x-requested-with["']\] = ["']ketatrack["']/);
     });
+  });
+});
+
+describe('100 Continue when the import slots are busy', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('sqlite', { KETATRACK_IMPORT_MAX_CONCURRENT: '1' });
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => api.close());
+
+  it('refuses an upload with 503 without asking for its body first', async () => {
+    const mapping = JSON.stringify({
+      study: 'busy-check',
+      subject: { column: 'id' },
+      date: { column: 'date' },
+      scores: [{ column: 'madrs', instrument: 'madrs' }],
+    });
+    const path = `/api/v1/imports/table?${new URLSearchParams({ fileName: 'b.csv', mapping, dryRun: 'true' }).toString()}`;
+    const headers = {
+      ...APP_HEADERS,
+      cookie: api.cookies.researcher,
+      'content-type': 'text/csv',
+    };
+    // One upload that keeps coming holds the only slot.
+    const held = request({
+      host: '127.0.0.1',
+      port: portOf(api),
+      method: 'POST',
+      path,
+      headers: { ...headers, 'transfer-encoding': 'chunked' },
+    });
+    held.on('error', () => {});
+    held.write('id,date,madrs\n' + 'S1,2025-01-01,30\n'.repeat(50));
+    try {
+      const uploads = join(api.deps.config.dataDir, 'uploads');
+      for (let i = 0; i < 500 && !(existsSync(uploads) && readdirSync(uploads).length > 0); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(readdirSync(uploads)).toHaveLength(1);
+
+      const answer = await new Promise<{ status: number; continued: boolean }>(
+        (resolve, reject) => {
+          let continued = false;
+          const req = request({
+            host: '127.0.0.1',
+            port: portOf(api),
+            method: 'POST',
+            path,
+            headers: { ...headers, 'content-length': 50_000_000, expect: '100-continue' },
+          });
+          req.on('continue', () => {
+            continued = true;
+            req.write(Buffer.alloc(64 * 1024, 'a'));
+          });
+          req.on('response', (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, continued });
+            req.destroy();
+          });
+          req.on('error', (e) => (e.message.includes('hang up') ? undefined : reject(e)));
+          req.flushHeaders();
+        },
+      );
+      expect(answer).toEqual({ status: 503, continued: false });
+    } finally {
+      held.destroy();
+    }
   });
 });
 
