@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from './common.contract.js';
+import { PageLimit, SeqCursor, Timestamp } from './common.contract.js';
 import { JsonValue } from './json.contract.js';
 
 export const AuditEventDto = Type.Object({
@@ -33,10 +33,8 @@ export const AuditQuery = Type.Object({
   patientId: Type.Optional(Type.String({ maxLength: 64 })),
   userId: Type.Optional(Type.String({ maxLength: 64 })),
   action: Type.Optional(Type.String({ maxLength: 64 })),
-  beforeSeq: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'page: events older than this' }),
-  ),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  beforeSeq: Type.Optional(SeqCursor('page: events older than this')),
+  limit: Type.Optional(PageLimit(500)),
 });
 export type AuditQuery = Static<typeof AuditQuery>;
 

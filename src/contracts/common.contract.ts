@@ -13,6 +13,33 @@ export const IdParam = Type.Object({
 });
 export type IdParam = Static<typeof IdParam>;
 
+/** A record's id as this server makes them (UUID, ADR 0003), for routes that put it in a header. */
+export const RecordIdParam = Type.Object({
+  id: Type.String({
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    description: 'a record id (UUID)',
+  }),
+});
+export type RecordIdParam = Static<typeof RecordIdParam>;
+
+/** The largest offset a list accepts: past a national registry's size, and an integer both databases take. */
+export const MAX_PAGE_OFFSET = 10_000_000;
+
+/** `limit` of a list: a whole number from 1 to `maximum` (a schema bound, so 1e308 is a 400). */
+export const PageLimit = (maximum: number) =>
+  Type.Integer({ minimum: 1, maximum, description: `rows per page, 1 to ${maximum}` });
+
+/** `offset` of a list: a whole number from 0 to MAX_PAGE_OFFSET (never Infinity or 1e308). */
+export const PageOffset = Type.Integer({
+  minimum: 0,
+  maximum: MAX_PAGE_OFFSET,
+  description: `rows to skip, 0 to ${MAX_PAGE_OFFSET}`,
+});
+
+/** A cursor that is a stored sequence number: a positive integer JavaScript holds exactly. */
+export const SeqCursor = (description: string) =>
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
+
 export const CalendarDate = (description: string) =>
   Type.String({ pattern: DATE_PATTERN, description: `${description} (YYYY-MM-DD)` });
 

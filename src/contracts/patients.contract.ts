@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { SIGNER_RELATIONS } from '../domain/patients/consent-rules.js';
 import { CODE_SYSTEMS, DIAGNOSIS_STATUSES } from '../domain/patients/diagnosis-rules.js';
 import { SEXES } from '../domain/patients/patient-rules.js';
-import { CalendarDate, Timestamp } from './common.contract.js';
+import { CalendarDate, PageLimit, PageOffset, Timestamp } from './common.contract.js';
 
 const Name = (what: string) => Type.String({ minLength: 1, maxLength: 100, description: what });
 const Mrn = Type.String({
@@ -64,8 +64,8 @@ export const PatientListQuery = Type.Object({
     }),
   ),
   includeArchived: Type.Optional(Type.Boolean()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(PageLimit(200)),
+  offset: Type.Optional(PageOffset),
 });
 export type PatientListQuery = Static<typeof PatientListQuery>;
 

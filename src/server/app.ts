@@ -12,8 +12,12 @@ import { clearLeftoverUploads } from '../services/imports/import-upload.js';
 import { OutcomeRefresher } from '../services/outcomes/outcome-refresher.js';
 import { registerCompression } from './http/compression.js';
 import { errorHandler, problem, sendProblem } from './http/errors.js';
+import { deferContinue } from './http/expect-continue.js';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
+import { DOCS_POLICY, policyText, registerSecurityHeaders } from './http/security-headers.js';
 import { findWebApp, registerWebApp, sendWebPage, webFallback } from './http/web-app.js';
 import { registerAccessControl } from './plugins/access.js';
+import { registerCsrfGuard } from './plugins/csrf.js';
 import { validatorCompiler } from './plugins/validation.js';
 import { assessmentRoutes } from './routes/assessments.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
@@ -56,10 +60,20 @@ export async function buildApp(
     requestIdHeader: false,
     trustProxy: deps.config.trustedProxies.length > 0 ? [...deps.config.trustedProxies] : false,
     bodyLimit: 1_048_576,
+    // Refusals before any route (a URL that does not decode; headers Node's parser refused)
+    // are problem+json too (issue 11).
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  deferContinue(app.server);
 
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
+  // The first hooks of all: every answer, refusals included, carries the security headers.
+  await registerSecurityHeaders(app);
+  // JSON is the only body the API takes (the table import adds its own types); a text/plain
+  // body is what an HTML form on another site can send (ADR 0023).
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // API answers carry patient data or session state: never kept by a browser or a
@@ -78,6 +92,8 @@ export async function buildApp(
   // Before any route, so every route gets its compression rule (ADR 0016).
   await registerCompression(app);
   await app.register(cookie);
+  // Before access control: a forged request is refused before its session is even looked up.
+  registerCsrfGuard(app, deps.config);
   registerAccessControl(app, deps);
   app.addSchema(Problem);
 
@@ -88,7 +104,7 @@ export async function buildApp(
         title: 'ketatrack API',
         version: '1',
         description:
-          'Errors are RFC 9457 problem+json naming each bad field. Every route except health, sign-in, first-run set-up and the self-report link needs a session cookie from POST /api/v1/auth/sign-in.',
+          "Errors are RFC 9457 problem+json naming each bad field. Every route except health, sign-in, first-run set-up and the self-report link needs a session cookie from POST /api/v1/auth/sign-in. Every POST, PUT, PATCH and DELETE must carry the header `X-Requested-With: ketatrack`, and an Origin header, when sent, must be this server's own; a JSON body is sent as application/json.",
       },
       components: {
         securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'kt_session' } },
@@ -96,7 +112,18 @@ export async function buildApp(
       security: [{ session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: policyText(DOCS_POLICY),
+    uiConfig: {
+      // "Try it out" sends what our own pages send (ADR 0023). The function's source is
+      // written into the docs' script file, so it names the header literally.
+      requestInterceptor: (req) => {
+        (req.headers as unknown as Record<string, string>)['x-requested-with'] = 'ketatrack';
+        return req;
+      },
+    },
+  });
   app.get(
     '/api/openapi.json',
     { config: { access: { public: true } }, schema: { hide: true } },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { killHard, startServer } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 
 const chromiumPath = inject('chromiumPath');
 
@@ -16,7 +17,7 @@ async function call(
 ): Promise<{ status: number; json: any; cookie: string }> {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
+    headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
     body: JSON.stringify(body),
   });
   return {

@@ -2,6 +2,7 @@ import '../helpers/provided-context.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 import { launchChromium } from '../helpers/browser.js';
 import { killHard, startServer } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
@@ -17,7 +18,7 @@ async function call(
 ): Promise<{ status: number; json: any; cookie: string }> {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', cookie },
+    headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return {

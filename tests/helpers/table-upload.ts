@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import { APP_HEADERS } from './app-headers.js';
 
 /**
  * The request the web app sends to import a table: the file as the raw body,
@@ -21,7 +22,10 @@ export function uploadRequest(a: {
   return {
     method: 'POST',
     url: `/api/v1/imports/table?${query.toString()}`,
-    headers: { 'content-type': tsv ? 'text/tab-separated-values' : 'text/csv' },
+    headers: {
+      'content-type': tsv ? 'text/tab-separated-values' : 'text/csv',
+      ...APP_HEADERS,
+    },
     payload: a.content ?? '',
   };
 }

@@ -1,16 +1,19 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Dialect } from '../../src/db/database.js';
+import type { AppOptions } from '../../src/server/app.js';
 import { ROLES, type Role } from '../../src/domain/auth/permissions.js';
 import { buildApp } from '../../src/server/app.js';
 import { OutcomeRefresher } from '../../src/services/outcomes/outcome-refresher.js';
 import { cliContext, type Deps } from '../../src/services/deps.js';
 import { createUser } from '../../src/services/users/manage-users.js';
+import { APP_HEADERS } from './app-headers.js';
 import { openTestDatabase, TestClock, testDeps, type TestDatabase } from './test-deps.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
 export interface TestApi {
-  app: FastifyInstance;
+  /** Its `inject` sends APP_HEADERS unless told otherwise; `injectBare` sends only what it is given. */
+  app: FastifyInstance & { injectBare: FastifyInstance['inject'] };
   deps: Deps;
   clock: TestClock;
   /** The app's background outcome refresher. */
@@ -20,6 +23,31 @@ export interface TestApi {
   userIds: Record<Role, string>;
   as(role: Role | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
+}
+
+/**
+ * `buildApp` whose `inject` sends APP_HEADERS by default, as the web app does (a test that
+ * names the header itself wins; undefined leaves it out); the app's own `inject`, sending
+ * only what it is given, stays reachable as `injectBare` for the tests of that guard.
+ */
+export async function buildTestApp(
+  deps: Deps,
+  options: AppOptions,
+): Promise<FastifyInstance & { injectBare: FastifyInstance['inject'] }> {
+  const app = await buildApp(deps, options);
+  const bare = app.inject.bind(app) as (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  const withHeader = (opts: InjectOptions | string) => {
+    const o = typeof opts === 'string' ? { url: opts } : opts;
+    const headers: Record<string, unknown> = { ...APP_HEADERS, ...(o.headers ?? {}) };
+    // An explicit undefined removes the header (light-my-request would send "undefined").
+    for (const [name, value] of Object.entries(headers))
+      if (value === undefined) delete headers[name];
+    return bare({ ...o, headers: headers as InjectOptions['headers'] });
+  };
+  return Object.assign(app, {
+    injectBare: bare as FastifyInstance['inject'],
+    inject: withHeader as FastifyInstance['inject'],
+  });
 }
 
 export function sessionCookie(res: LightMyRequestResponse): string {
@@ -41,7 +69,7 @@ export async function startTestApi(
     ...testDeps(tdb.database, clock, { KETATRACK_SIGNIN_RATE_PER_MINUTE: '1000', ...env }),
     background: refresher,
   };
-  const app = await buildApp(deps, { logger: false, webRoot: null, refresher });
+  const app = await buildTestApp(deps, { logger: false, webRoot: null, refresher });
   const cookies = {} as Record<Role, string>;
   const userIds = {} as Record<Role, string>;
   for (const role of ROLES) {

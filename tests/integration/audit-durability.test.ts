@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { killHard, startServer } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/pg-schema.js';
 import { dialects, tempDir } from '../helpers/test-deps.js';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 
 interface Acknowledged {
   requestId: string;
@@ -32,6 +33,7 @@ describe.each(dialects())('audit durability on %s', (dialect) => {
         fetch(`${url}${path}`, {
           method,
           headers: {
+            ...APP_HEADERS,
             cookie,
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },

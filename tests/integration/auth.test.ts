@@ -1,14 +1,19 @@
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
 import { dialects, openTestDatabase, TestClock, testDeps } from '../helpers/test-deps.js';
-import { PASSWORD, sessionCookie, startTestApi, type TestApi } from '../helpers/test-api.js';
+import {
+  buildTestApp,
+  PASSWORD,
+  sessionCookie,
+  startTestApi,
+  type TestApi,
+} from '../helpers/test-api.js';
 
 describe.each(dialects())('first-run set-up on %s', (dialect) => {
   it('is offered only while no account exists, and two racing requests create exactly one admin', async () => {
     const tdb = await openTestDatabase(dialect);
     const deps = testDeps(tdb.database);
-    const app = await buildApp(deps, { logger: false, webRoot: null });
+    const app = await buildTestApp(deps, { logger: false, webRoot: null });
     try {
       expect((await app.inject({ url: '/api/v1/setup' })).json()).toEqual({ needsSetup: true });
       const body = (email: string) => ({
@@ -253,7 +258,7 @@ describe('the sign-in rate limit', () => {
   it('answers 429 once an address exceeds its attempts per minute', async () => {
     const tdb = await openTestDatabase('sqlite');
     const deps = testDeps(tdb.database, new TestClock(), { KETATRACK_SIGNIN_RATE_PER_MINUTE: '3' });
-    const app = await buildApp(deps, { logger: false, webRoot: null });
+    const app = await buildTestApp(deps, { logger: false, webRoot: null });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { killHard, ROOT, runCli, startServer } from '../helpers/cli.js';
 import { tempDir } from '../helpers/test-deps.js';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 
 // Expected figures from SciPy, computed from the analysis dataset alone:
 // tests/fixtures/cohort/make_expected.py (commands inside).
@@ -77,7 +78,7 @@ describe('cohort report on a seeded synthetic clinic (SQLite)', () => {
     try {
       const signIn = await fetch(`${server.url}/api/v1/auth/sign-in`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...APP_HEADERS, 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'researcher@demo.ketatrack.invalid', password }),
       });
       const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { killHard, startServer } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/pg-schema.js';
 import { dialects, tempDir } from '../helpers/test-deps.js';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 
 async function json(res: Response): Promise<any> {
   return res.json();
@@ -20,7 +21,7 @@ describe.each(dialects())('durability on %s', (dialect) => {
       const post = (path: string, body: unknown, cookie = '') =>
         fetch(`${url}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', cookie },
+          headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
           body: JSON.stringify(body),
         });
       expect(

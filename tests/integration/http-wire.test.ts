@@ -128,7 +128,9 @@ describe.each(dialects())('API responses on the wire (%s)', (dialect) => {
     expect(gz.statusCode).toBe(200);
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(gz.headers['content-disposition']).toBe('attachment; filename="cohort-dataset.csv"');
+    expect(gz.headers['content-disposition']).toBe(
+      `attachment; filename="cohort-dataset.csv"; filename*=UTF-8''cohort-dataset.csv`,
+    );
     // Piped through the compressor as it is produced: no length known in advance.
     expect(gz.headers['content-length']).toBeUndefined();
     expect(decoded(gz)).toBe(csv);

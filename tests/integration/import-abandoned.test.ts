@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importTable } from '../../src/services/imports/import-table.js';
 import { WorkerJobs } from '../../src/services/jobs/jobs.js';
 import { uploadRequest } from '../helpers/table-upload.js';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects, tempDir } from '../helpers/test-deps.js';
 import { until } from '../helpers/waiting.js';
@@ -83,6 +84,7 @@ describe.each(dialects())('an import whose client is gone, on %s', (dialect) => 
       method: 'POST',
       path: `/api/v1/imports/table?${query.toString()}`,
       headers: {
+        ...APP_HEADERS,
         'content-type': 'text/csv',
         // More is promised than is sent: the server is still reading when the client goes.
         'content-length': Buffer.byteLength(body) * 2,
@@ -125,6 +127,7 @@ describe.each(dialects())('an import whose client is gone, on %s', (dialect) => 
         method: 'POST',
         path: `/api/v1/imports/table?${query.toString()}`,
         headers: {
+          ...APP_HEADERS,
           'content-type': 'text/csv',
           'content-length': Buffer.byteLength(body),
           cookie: api.cookies.researcher,

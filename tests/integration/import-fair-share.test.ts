@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerJobs } from '../../src/services/jobs/jobs.js';
 import { uploadRequest } from '../helpers/table-upload.js';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
 import { until, within } from '../helpers/waiting.js';
@@ -113,6 +114,7 @@ describe.each(dialects())('uploads, reports and the worker pool on %s', (dialect
               method: 'POST',
               path: `/api/v1/imports/table?${query.toString()}`,
               headers: {
+                ...APP_HEADERS,
                 'content-type': 'text/csv',
                 'transfer-encoding': 'chunked',
                 cookie: api.cookies.researcher,

@@ -1,12 +1,17 @@
 import type { LightMyRequestResponse } from 'fastify';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
 import { hashPassword, verifyPassword } from '../../src/services/auth/passwords.js';
 import { cliContext } from '../../src/services/deps.js';
 import { createUser } from '../../src/services/users/manage-users.js';
 import { runCli } from '../helpers/cli.js';
-import { PASSWORD, sessionCookie, startTestApi, type TestApi } from '../helpers/test-api.js';
+import {
+  buildTestApp,
+  PASSWORD,
+  sessionCookie,
+  startTestApi,
+  type TestApi,
+} from '../helpers/test-api.js';
 import { dialects, openTestDatabase, tempDir, TestClock, testDeps } from '../helpers/test-deps.js';
 
 // Issue 11, items 7, 8 and 10 (ADR 0024): the sign-in answer tells nothing about the
@@ -289,7 +294,7 @@ describe('forwarded headers from proxies', () => {
       ...proxyEnv,
       KETATRACK_SIGNIN_RATE_PER_MINUTE: '3',
     });
-    const app = await buildApp(deps, { logger: false, webRoot: null });
+    const app = await buildTestApp(deps, { logger: false, webRoot: null });
     const attempt = (remoteAddress: string, forwardedFor: string) =>
       app.inject({
         method: 'POST',

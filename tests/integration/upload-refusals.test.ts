@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_HEADERS } from '../helpers/app-headers.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { tempDir } from '../helpers/test-deps.js';
 
@@ -34,7 +35,11 @@ describe('uploads', () => {
             port,
             method: 'POST',
             path: '/api/v1/imports/table?fileName=t.csv&mapping=%7B%7D',
-            headers: { 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
+            headers: {
+              ...APP_HEADERS,
+              'content-type': 'text/csv',
+              'transfer-encoding': 'chunked',
+            },
           },
           (res) => {
             res.resume();

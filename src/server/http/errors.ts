@@ -59,14 +59,21 @@ const TITLES: Readonly<Record<number, string>> = {
   409: 'Conflict',
   410: 'Gone',
   413: 'Request body too large',
+  414: 'Address too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   423: 'Locked',
   429: 'Too many requests',
+  431: 'Request headers too large',
   499: 'Client closed request',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
+
+/** The title of a problem with this status. */
+export function problemTitle(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
 
 export function problem(
   request: FastifyRequest,
@@ -77,7 +84,7 @@ export function problem(
 ): Problem {
   return {
     type: `urn:ketatrack:problem:${code}`,
-    title: TITLES[status] ?? 'Error',
+    title: problemTitle(status),
     status,
     detail,
     instance: request.url.split('?')[0] ?? request.url,
@@ -149,6 +156,21 @@ export function errorHandler(
     const code = fe.code ? `http.${fe.code.toLowerCase()}` : `http.${fe.statusCode}`;
     return sendProblem(reply, problem(request, fe.statusCode, code, fe.message));
   }
+  if (isDataException(error)) {
+    // A value the client sent that the database cannot hold (PostgreSQL class 22: a NUL in
+    // text, 22021; a number out of range, 22003), past every schema: the client's fault,
+    // never a 500, and the value is not echoed.
+    request.log.warn({ err: error, requestId: request.id }, 'database refused a value');
+    return sendProblem(
+      reply,
+      problem(
+        request,
+        400,
+        'validation.unstorable_value',
+        'The request holds a value the database cannot store (such as a NUL character or a number out of range).',
+      ),
+    );
+  }
   request.log.error({ err: error, requestId: request.id }, 'unhandled error');
   return sendProblem(
     reply,
@@ -159,4 +181,14 @@ export function errorHandler(
       `Something went wrong on our side. Quote request id ${request.id}.`,
     ),
   );
+}
+
+/**
+ * A PostgreSQL "data exception" (SQLSTATE class 22, PostgreSQL appendix A): the value, not
+ * the statement, was refused. The driver's errors carry `code` and `severity`.
+ */
+function isDataException(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof severity === 'string';
 }

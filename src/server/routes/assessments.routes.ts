@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { Type } from 'typebox';
-import { IdParam, Ok } from '../../contracts/common.contract.js';
+import { IdParam, Ok, RecordIdParam } from '../../contracts/common.contract.js';
 import {
   AcknowledgeBody,
   AlertDto,
@@ -43,6 +43,7 @@ import {
 } from '../../services/assessments/self-report.js';
 import { patientProgress } from '../../services/outcomes/patient-progress.js';
 import { progressReportPdf } from '../../services/outcomes/progress-report-pdf.js';
+import { attachment } from '../http/content-disposition.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -75,7 +76,7 @@ export const assessmentRoutes: RoutePlugin = async (app, { deps }) => {
       schema: {
         tags: ['outcomes'],
         summary: 'The progress report as a PDF (same numbers as /progress)',
-        params: IdParam,
+        params: RecordIdParam,
         produces: ['application/pdf'],
         response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
       },
@@ -84,7 +85,7 @@ export const assessmentRoutes: RoutePlugin = async (app, { deps }) => {
       const pdf = await progressReportPdf(deps, requestContext(request), request.params.id);
       return reply
         .type('application/pdf')
-        .header('content-disposition', `attachment; filename="progress-${request.params.id}.pdf"`)
+        .header('content-disposition', attachment(`progress-${request.params.id}.pdf`))
         .send(pdf);
     },
   );

@@ -8,6 +8,8 @@ import {
   type CohortFilter,
 } from '../../services/outcomes/cohort-report.js';
 import { cohortReportHtml } from '../../services/outcomes/cohort-report-html.js';
+import { attachment } from '../http/content-disposition.js';
+import { generatedPagePolicy } from '../http/security-headers.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -67,7 +69,7 @@ export const reportRoutes: RoutePlugin = async (app, { deps }) => {
       // Streamed from a worker, one chunk of rows at a time (bounded memory at registry size).
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="cohort-dataset.csv"')
+        .header('content-disposition', attachment('cohort-dataset.csv'))
         .send(Readable.from(chunks, { objectMode: false }));
     },
   );
@@ -85,7 +87,11 @@ export const reportRoutes: RoutePlugin = async (app, { deps }) => {
     },
     async (request, reply) => {
       const r = await cohortReport(deps, requestContext(request), cohortFilter(request.query));
-      return reply.type('text/html; charset=utf-8').send(cohortReportHtml(r, deps.clock.now()));
+      const html = cohortReportHtml(r, deps.clock.now());
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', generatedPagePolicy(html))
+        .send(html);
     },
   );
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { IdParam } from '../../contracts/common.contract.js';
+import { IdParam, RecordIdParam } from '../../contracts/common.contract.js';
 import {
   ActBody,
   AdverseEventBody,
@@ -30,6 +30,7 @@ import {
   sessionVersion,
   setSessionDose,
 } from '../../services/sessions/session-workflow.js';
+import { attachment } from '../http/content-disposition.js';
 import { requestContext } from '../plugins/access.js';
 import type { RoutePlugin } from './route-types.js';
 
@@ -50,7 +51,7 @@ export const sessionRoutes: RoutePlugin = async (app, { deps }) => {
       schema: {
         tags,
         summary: 'Esketamine REMS monitoring-form record as CSV (REFERENCE A.3)',
-        params: IdParam,
+        params: RecordIdParam,
         produces: ['text/csv'],
       },
     },
@@ -59,10 +60,7 @@ export const sessionRoutes: RoutePlugin = async (app, { deps }) => {
       const csv = await monitoringFormCsv(deps, requestContext(request), request.params.id);
       return reply
         .type('text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="monitoring-form-${request.params.id}.csv"`,
-        )
+        .header('content-disposition', attachment(`monitoring-form-${request.params.id}.csv`))
         .send(csv);
     },
   );

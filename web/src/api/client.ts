@@ -1,4 +1,16 @@
+import {
+  APP_REQUEST_HEADER,
+  APP_REQUEST_HEADER_VALUE,
+} from '../../../src/contracts/app-request-header.contract.js';
 import type { Problem } from '../../../src/contracts/common.contract.js';
+
+/**
+ * Sent with every request: the server refuses a change without it, which a form on another
+ * site cannot send (ADR 0023). The self-report page sends it too.
+ */
+export const APP_HEADERS: Readonly<Record<string, string>> = {
+  [APP_REQUEST_HEADER]: APP_REQUEST_HEADER_VALUE,
+};
 
 /** An API failure carrying the server's problem+json, with field errors for forms. */
 export class ApiError extends Error {
@@ -44,7 +56,8 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   const res = await fetch(`/api/v1${path}`, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers:
+      body === undefined ? APP_HEADERS : { ...APP_HEADERS, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return reply<T>(res, path);
@@ -55,7 +68,7 @@ export async function apiUpload<T>(path: string, file: Blob, contentType: string
   const res = await fetch(`/api/v1${path}`, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'content-type': contentType },
+    headers: { ...APP_HEADERS, 'content-type': contentType },
     body: file,
   });
   return reply<T>(res, path);

@@ -3,7 +3,7 @@ import type {
   InstrumentDto,
   SelfReportFormDto,
 } from '../../../../src/contracts/instruments.contract.js';
-import { ApiError } from '../../api/client.js';
+import { APP_HEADERS, ApiError } from '../../api/client.js';
 import { QidsPairQuestion, qidsPairSteps } from './qids-pairs.js';
 
 type Answers = Record<string, number | null>;
@@ -27,7 +27,7 @@ export function SelfReportPage({ token }: { token: string }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    fetch(`/api/v1/self-report/${encodeURIComponent(token)}`)
+    fetch(`/api/v1/self-report/${encodeURIComponent(token)}`, { headers: APP_HEADERS })
       .then(async (res) => {
         const body: unknown = await res.json();
         if (!res.ok) throw new ApiError(body as ApiError['problem']);
@@ -96,7 +96,7 @@ export function SelfReportPage({ token }: { token: string }) {
       });
       const res = await fetch(`/api/v1/self-report/${encodeURIComponent(token)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...APP_HEADERS, 'content-type': 'application/json' },
         body: JSON.stringify({ responses }),
       });
       if (!res.ok) {
