@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FUZZ_LIMITS } from '../tests/helpers/fuzz-limits.js';
-import type { FuzzFailure } from '../tests/helpers/fuzz-requests.js';
+import type { FuzzFailure } from '../tests/helpers/fuzz-property.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

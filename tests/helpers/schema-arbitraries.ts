@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { EDGE_NUMBERS, NASTY_TEXT } from './nasty-values.js';
+import { toJsonText } from './raw-json.js';
 
 /**
  * fast-check arbitraries drawn from the JSON Schemas of the OpenAPI document (the subset
@@ -31,27 +33,6 @@ export interface JsonSchema {
   readonly exclusiveMaximum?: number;
 }
 
-/**
- * A number written into the JSON text as it stands: `1e999` (which JSON.parse reads as
- * Infinity), `-0`, integers beyond 2^53. JSON.stringify cannot write these.
- */
-export class RawJsonNumber {
-  constructor(readonly text: string) {}
-}
-
-/** JSON text for a generated value, writing RawJsonNumber tokens verbatim. */
-export function toJsonText(value: unknown): string {
-  if (value instanceof RawJsonNumber) return value.text;
-  if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const parts = Object.keys(value).map(
-      (k) => `${JSON.stringify(k)}:${toJsonText((value as Record<string, unknown>)[k])}`,
-    );
-    return `{${parts.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** An object with exactly these own keys, `__proto__` included (a literal would set the prototype). */
 function objectOf(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -59,92 +40,6 @@ function objectOf(entries: readonly (readonly [string, unknown])[]): Record<stri
     Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   return o;
 }
-
-/**
- * Text that has broken servers elsewhere: NUL (PostgreSQL refuses it in text), other
- * control characters, bidi overrides, a lone surrogate, combining marks, astral
- * characters (two UTF-16 units, one code point), markup, SQL and formula starts.
- */
-export const NASTY_TEXT: readonly string[] = [
-  '\u0000',
-  'a\u0000b',
-  '\u0001\u0007\u001b[31m',
-  '\r\n',
-  '\t',
-  '\u007f',
-  '\u202eevil\u202c',
-  '\u2066x\u2069',
-  '\ud800',
-  '\udfff\ud800',
-  'e\u0301\u0301\u0301',
-  '\ufeff',
-  '\u00a0',
-  '😀',
-  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
-  '<script>alert(1)</script>',
-  "'; drop table patients; --",
-  '" or 1=1 --',
-  '=HYPERLINK("http://x.invalid","y")',
-  '+1',
-  '-1',
-  '@sum(1)',
-  '%s%n%x',
-  '../../etc/passwd',
-  '${7*7}',
-  '__proto__',
-  'constructor',
-  'null',
-  'undefined',
-  'NaN',
-  'Infinity',
-  '1e308',
-  'true',
-  '[]',
-  '{}',
-  ' ',
-  '',
-];
-
-/** Query and path text a client may send in place of a number, boolean or id. */
-export const NASTY_PARAMS: readonly string[] = [
-  ...NASTY_TEXT,
-  '0',
-  '-0',
-  '1.5',
-  '-1e308',
-  '1e999',
-  '-Infinity',
-  '9007199254740993',
-  '18446744073709551616',
-  '0x10',
-  '1_000',
-  '00000000-0000-0000-0000-000000000000',
-  'ffffffff-ffff-ffff-ffff-ffffffffffff',
-];
-
-/** Numbers at and past the edges of IEEE doubles, 32/64-bit integers and JavaScript's safe range. */
-const EDGE_NUMBERS: readonly unknown[] = [
-  0,
-  -1,
-  1,
-  0.5,
-  -0.5,
-  1e308,
-  -1e308,
-  5e-324,
-  2 ** 31,
-  2 ** 31 - 1,
-  -(2 ** 31),
-  2 ** 53,
-  2 ** 63,
-  Number.MAX_SAFE_INTEGER,
-  -Number.MAX_SAFE_INTEGER,
-  new RawJsonNumber('1e999'),
-  new RawJsonNumber('-1e999'),
-  new RawJsonNumber('-0'),
-  new RawJsonNumber('123456789012345678901234567890'),
-  new RawJsonNumber('0.1e-400'),
-];
 
 /** Arbitraries for known-good values, by property or parameter name (ids from a seeded database…). */
 export type Hints = Readonly<Record<string, fc.Arbitrary<unknown>>>;

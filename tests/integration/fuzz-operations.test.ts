@@ -2,16 +2,17 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needsDeclaredAccess, type Access } from '../../src/server/plugins/access.js';
+import { edgeRequests } from '../helpers/fuzz-edges.js';
 import { seedFuzzFixture, type FuzzFixture } from '../helpers/fuzz-fixture.js';
 import {
   describeRequest,
   type FuzzFailure,
   repairFixture,
-  requestArbitrary,
   responseViolation,
   sendFuzzRequest,
   unusableBecause,
-} from '../helpers/fuzz-requests.js';
+} from '../helpers/fuzz-property.js';
+import { requestArbitrary } from '../helpers/fuzz-requests.js';
 import { operationsOf, type OpenApiDocument } from '../helpers/openapi-operations.js';
 import { schemaArbitraries, type SchemaArbitraries } from '../helpers/schema-arbitraries.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
@@ -23,6 +24,10 @@ import { dialects } from '../helpers/test-deps.js';
  * The property, per request: never a 5xx; every 4xx is problem+json with type, title and
  * its own status, echoing no internals. Per operation: afterwards the server still serves
  * the fixture. A small budget with a fixed seed here; bench/fuzz.ts runs it longer.
+ *
+ * Each operation gets, first, its edge requests (every query parameter and body property in
+ * turn set to Infinity, 1e308, -1, NUL text, 70,000 characters, the wrong type…, the rest
+ * valid, from a role the route lets in), then RUNS requests drawn at random.
  *
  * The requests are drawn with fc.sample rather than checked by fc.assert: the server is
  * stateful, so shrinking would replay requests against a database the earlier ones changed,
@@ -103,10 +108,12 @@ describe.each(dialects())('fuzz of every operation on %s', (dialect) => {
     const access: Access | undefined = api.app.registeredRoutes.find(
       (r) => r.method === op.method && r.url === op.route,
     )?.access;
-    const requests = fc.sample(requestArbitrary(op, { fixture, schemas, access }), {
-      seed: SEED ^ hash(op.key),
-      numRuns: RUNS,
-    });
+    const ctx = { fixture, schemas, access };
+    const seed = SEED ^ hash(op.key);
+    const requests = [
+      ...edgeRequests(op, ctx, seed),
+      ...fc.sample(requestArbitrary(op, ctx), { seed, numRuns: RUNS }),
+    ];
     const seen: Record<string, number> = (perOperation[op.key] = {});
     const found: FuzzFailure[] = [];
     for (const req of requests) {
