@@ -105,13 +105,16 @@ for (const dialect of dialects) {
   const groups = new Map<string, FuzzFailure[]>();
   for (const f of s.failures) {
     const code = /"code":"([^"]+)"/.exec(f.response)?.[1] ?? '';
-    const key = f.violation.startsWith('answered 5') ? `${f.request}` : `${f.violation} ${code}`;
+    const key = f.violation.startsWith('answered 5')
+      ? `${f.violation} ${f.operation}`
+      : `${f.violation} ${code}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   for (const [, fs] of [...groups].sort(([, a], [, b]) => b.length - a.length)) {
     const f = fs[0]!;
     const ops = new Set(fs.map((x) => x.operation)).size;
-    console.log(`    - ${fs.length}× over ${ops} operation(s): ${f.violation}`);
+    const where = ops === 1 ? f.operation : `${ops} operations`;
+    console.log(`    - ${fs.length}× ${where}: ${f.violation}`);
     console.log(`        e.g. ${f.request}`);
     if (f.response) console.log(`        → ${f.response}`);
   }

@@ -31,7 +31,7 @@ import { dialects } from '../helpers/test-deps.js';
  *
  * The requests are drawn with fc.sample rather than checked by fc.assert: the server is
  * stateful, so shrinking would replay requests against a database the earlier ones changed,
- * and the lead needs every failing request, not the first one of each operation.
+ * and a fix needs every failing request, not the first one of each operation.
  */
 const RUNS = Number(process.env.KETATRACK_FUZZ_RUNS ?? 16);
 const SEED = Number(process.env.KETATRACK_FUZZ_SEED ?? 20261204);
