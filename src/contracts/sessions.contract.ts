@@ -177,7 +177,9 @@ export const DoseBody = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     mgPerKg: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
     basis: Type.Optional(Type.Enum([...WEIGHT_BASES])),
-    concentrationMgPerMl: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    // Ketamine comes at 10, 50 or 100 mg/mL and is diluted to about 1 mg/mL for infusion;
+    // 0.01 mg/mL is far below any dilution in use and keeps volume and rate finite.
+    concentrationMgPerMl: Type.Optional(Type.Number({ minimum: 0.01, maximum: 100 })),
     esketamineDoseMg: Type.Optional(Type.Integer()),
     lotNumber: Type.Optional(
       Type.String({

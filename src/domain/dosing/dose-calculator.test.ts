@@ -105,4 +105,12 @@ describe('esketamineDevices', () => {
     expect(esketamineDevices(28).ok).toBe(false);
     expect(esketamineDevices(70).ok).toBe(false);
   });
+
+  it('refuses a concentration so small that the volume would not be a finite number', () => {
+    const r = calculateInfusionDose({ ...base, concentrationMgPerMl: 7e-323 });
+    expect(r).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ field: 'concentrationMgPerMl', rule: 'plausible' })],
+    });
+  });
 });

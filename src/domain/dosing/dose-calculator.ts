@@ -64,6 +64,18 @@ export function calculateInfusionDose(i: InfusionDoseInput): DoseResult<Infusion
     roundTo((doseMg / i.concentrationMgPerMl) * (60 / i.durationMin), 0.1),
     1,
   );
+  // A concentration too small to give a volume a pump can hold (a typo, or 1e-300).
+  if (!Number.isFinite(volumeMl) || !Number.isFinite(rateMlPerHour))
+    return {
+      ok: false,
+      errors: [
+        {
+          field: 'concentrationMgPerMl',
+          rule: 'plausible',
+          message: 'is too small to give a volume that can be measured',
+        },
+      ],
+    };
   return {
     ok: true,
     dose: {

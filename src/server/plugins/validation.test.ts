@@ -50,4 +50,12 @@ describe('validatorCompiler', () => {
       expect.objectContaining({ instancePath: '/notes/1/text', keyword: 'no-nul-character' }),
     );
   });
+
+  it('refuses a body nested thousands deep with a 400, not by running out of stack', () => {
+    const check = compile(Type.Object({ name: Type.String() }), 'body');
+    const deep: unknown = JSON.parse('['.repeat(5000) + ']'.repeat(5000));
+    expect(() => check(deep)).not.toThrow();
+    expect(check(deep)).toBe(false);
+    expect(check.errors).toContainEqual(expect.objectContaining({ keyword: 'max-depth' }));
+  });
 });

@@ -57,18 +57,44 @@ function numberProblems(data: unknown): ErrorObject[] {
   return problems;
 }
 
-/** NUL anywhere in a JSON body's strings: no text column of either database can hold it. */
+/** Deepest nesting a JSON body may have: no contract nests near this. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * NUL anywhere in a JSON body's strings: no text column of either database can hold it.
+ * Walked with a stack of its own, so a body of thousands of nested brackets is refused
+ * rather than exhausting the call stack.
+ */
 function nulProblems(data: unknown, path: string): ErrorObject[] {
-  if (typeof data === 'string') {
-    return data.includes('\u0000')
-      ? [problemAt(path, 'no-nul-character', 'must not contain the NUL character')]
-      : [];
+  const problems: ErrorObject[] = [];
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value: data, path, depth: 0 },
+  ];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, depth } = item;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000'))
+        problems.push(
+          problemAt(item.path, 'no-nul-character', 'must not contain the NUL character'),
+        );
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      problems.push(
+        problemAt(item.path, 'max-depth', `must not nest deeper than ${MAX_JSON_DEPTH} levels`),
+      );
+      continue;
+    }
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      stack.push({ value: child, path: `${item.path}/${key}`, depth: depth + 1 });
+    }
   }
-  if (data === null || typeof data !== 'object') return [];
-  const entries = Array.isArray(data)
-    ? data.map((v, i) => [String(i), v] as const)
-    : Object.entries(data);
-  return entries.flatMap(([key, value]) => nulProblems(value, `${path}/${key}`));
+  return problems;
 }
 
 function problemAt(instancePath: string, keyword: string, message: string): ErrorObject {
