@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toAuditEventDto } from '../../src/services/audit/audit-log.js';
+import {
+  HIDDEN_FROM_NON_CLINICAL,
+  redactAuditEvent,
+} from '../../src/services/audit/audit-redaction.js';
 import { checkedInSession } from '../helpers/chairside.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { dialects } from '../helpers/test-deps.js';
@@ -270,24 +275,28 @@ describe.each(dialects())('stored JSON on the wire on %s', (dialect) => {
       'nurse',
     );
     await post(sessionUrl(id, '/dose'), { version: (await getSession(id)).version }, 'nurse');
-    const rows = await db()
-      .selectFrom('audit_events')
-      .select(['seq', 'details'])
-      .orderBy('seq', 'desc')
-      .execute();
-    const res = await api.as('admin', { url: '/api/v1/audit?limit=500' });
-    expect(res.statusCode).toBe(200);
-    const events: { seq: number; action: string; details: unknown }[] = res.json().events;
-    expect(events.map((e) => [e.seq, e.details])).toEqual(
+    const rows = await db().selectFrom('audit_events').selectAll().orderBy('seq', 'desc').execute();
+    // Stored JSON read back whole, nested objects and arrays included.
+    const stored = rows.map(toAuditEventDto);
+    expect(stored.map((e) => [e.seq, e.details])).toEqual(
       rows.map((r) => [Number(r.seq), parsed(r.details)]),
     );
-    const doseEvent = events.find((e) => e.action === 'session.dose');
+    const doseEvent = stored.find((e) => e.action === 'session.dose');
     expect(doseEvent?.details).toMatchObject({
       before: null,
       after: { drug: 'ketamine', doseMg: 35, setBy: api.userIds.nurse },
     });
-    const screenEvent = events.find((e) => e.action === 'screen.create');
+    const screenEvent = stored.find((e) => e.action === 'screen.create');
     expect(screenEvent?.details).toEqual({ after: { present: [], status: 'clear' } });
+    // The API sends each of them as the administrator may see it (ADR 0025).
+    const res = await api.as('admin', { url: '/api/v1/audit?limit=500' });
+    expect(res.statusCode).toBe(200);
+    const events: { seq: number; details: unknown; hidden: string | null }[] = res.json().events;
+    const asAdmin = stored.map((e) => redactAuditEvent(e, 'admin'));
+    expect(events.map((e) => [e.seq, e.details, e.hidden])).toEqual(
+      asAdmin.map((e) => [e.seq, e.details, e.hidden]),
+    );
+    expect(asAdmin.some((e) => e.details !== null && typeof e.details === 'object')).toBe(true);
 
     // A row edited behind the triggers so that it no longer holds JSON.
     const target = Number(rows[0]!.seq);
@@ -299,7 +308,17 @@ describe.each(dialects())('stored JSON on the wire on %s', (dialect) => {
       await sql`drop trigger audit_events_no_update`.execute(db());
       await sql`update audit_events set details = 'not json' where seq = ${target}`.execute(db());
     }
+    const edited = await db()
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '=', target)
+      .executeTakeFirstOrThrow();
+    expect(toAuditEventDto(edited).details).toBe('not json');
+    // Text that is not JSON could hold anything: an administrator sees that it is hidden.
     const after = (await api.as('admin', { url: '/api/v1/audit?limit=500' })).json().events;
-    expect(after.find((e: { seq: number }) => e.seq === target).details).toBe('not json');
+    expect(after.find((e: { seq: number }) => e.seq === target)).toMatchObject({
+      details: null,
+      hidden: HIDDEN_FROM_NON_CLINICAL,
+    });
   });
 });
