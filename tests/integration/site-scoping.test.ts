@@ -833,6 +833,40 @@ describe.each(dialects())('access scoping by site on %s', (dialect) => {
       as('clinician', { url: '/api/v1/reports/study?study=south-import&instrument=phq-9' });
     expect((await report(sc.asB)).json().subjects).toBe(1);
     expect((await report(sc.asA)).json().subjects).toBe(0);
+
+    // The same study imported by the member from site A without linking: existing subjects
+    // are matched by their study id, so a dry run would compare with site B's stored 14
+    // and an update would overwrite it. Refused before anything is compared.
+    for (const dryRun of [true, false]) {
+      const probe = await sc.asA(
+        'clinician',
+        uploadRequest({
+          fileName: 'probe.csv',
+          content: 'mrn,date,visit,phq9\nSITE-B-3,2025-03-01,0,3\n',
+          mapping: {
+            study: 'south-import',
+            subject: { column: 'mrn' },
+            date: { column: 'date' },
+            timePoint: { column: 'visit', values: { '0': { label: 'baseline', baseline: true } } },
+            scores: [{ column: 'phq9', instrument: 'phq-9' }],
+          },
+          dryRun,
+          onConflict: 'update',
+        }),
+      );
+      expect(probe.statusCode, probe.body).toBe(409);
+      expect(probe.json().errors).toEqual([
+        expect.objectContaining({ field: 'mapping.study', rule: 'site-scope' }),
+      ]);
+      expect(probe.body).not.toContain('differs from');
+    }
+    const stored = await api.deps.database.db
+      .selectFrom('imported_scores')
+      .innerJoin('study_subjects', 'study_subjects.id', 'imported_scores.subject_id')
+      .select('imported_scores.total')
+      .where('study_subjects.study', '=', 'south-import')
+      .execute();
+    expect(stored.map((r) => Number(r.total))).toEqual([14]);
   });
 
   it('lets administrators limit a user to sites (audited), effective on the next request', async () => {

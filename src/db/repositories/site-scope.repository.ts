@@ -70,3 +70,26 @@ export async function patientInScope(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Whether a study holds a subject linked to a patient outside the scope (one probe; never
+ * for an unrestricted scope). An import compares and updates existing subjects by their
+ * study id alone, so such a study is closed to the scope (ADR 0027).
+ */
+export async function studyReachesBeyondScope(
+  db: Kysely<DB>,
+  scope: SiteScope,
+  study: string,
+): Promise<boolean> {
+  const inScope = patientIdsInScope(db, scope);
+  if (inScope === null) return false;
+  const row = await db
+    .selectFrom('study_subjects')
+    .select('study_subjects.id')
+    .where('study_subjects.study', '=', study)
+    .where('study_subjects.patient_id', 'is not', null)
+    .where('study_subjects.patient_id', 'not in', inScope)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -15,7 +15,8 @@ import {
 } from './pending-batch.js';
 import { inTransaction } from '../unit-of-work.js';
 import { siteScopeOf } from '../access/site-scope.js';
-import { mayImportInto, studyNameTaken, studyViewer } from './study-access.js';
+import { studyReachesBeyondScope } from '../../db/repositories/site-scope.repository.js';
+import { mayImportInto, studyBeyondScope, studyNameTaken, studyViewer } from './study-access.js';
 
 export interface ImportTableRequest {
   /** The table on disk: the CLI's file, or the upload the server streamed to a temporary file. */
@@ -128,10 +129,16 @@ export async function importTable(
     !(await clearAbandonedStudy(deps, ctx, mapping.study))
   )
     throw studyNameTaken(mapping.study);
+  // Existing subjects are matched by their study id alone: a user limited to some sites
+  // would otherwise read ("differs from … imported earlier") and overwrite the totals of
+  // patients at other sites (hostile test). Such a study is closed to them (ADR 0027).
+  const scope = await siteScopeOf(deps.database.db, ctx);
+  if (await studyReachesBeyondScope(deps.database.db, scope, mapping.study))
+    throw studyBeyondScope(mapping.study);
   tableFormat(req.fileName);
 
   const plan = deps.jobs.stream('planTableImport', {
-    scope: await siteScopeOf(deps.database.db, ctx),
+    scope,
     path: req.path,
     fileName: req.fileName,
     mapping,

@@ -42,6 +42,18 @@ export function studyNameTaken(study: string): DomainError {
   ]);
 }
 
+/**
+ * An import into a study some of whose subjects are patients outside the caller's sites:
+ * refused before the file is compared with anything stored, naming no subject.
+ */
+export function studyBeyondScope(study: string): DomainError {
+  const message =
+    'some of this study’s subjects are patients at sites you do not work at, so you may not import into it; ask someone who works at all of its sites';
+  return new DomainError('study.name_taken', `Study ${study}: ${message}.`, [
+    { field: 'mapping.study', rule: 'site-scope', message },
+  ]);
+}
+
 /** Whether the viewer may import into the study: a name no study has is free to take. */
 export async function mayImportInto(
   db: Kysely<DB>,
