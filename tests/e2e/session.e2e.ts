@@ -222,6 +222,10 @@ describe.skipIf(!chromiumPath)('a whole chairside session in the browser', () =>
     await expect.poll(() => nurse.getByTestId('state-badge').textContent()).toBe('observing');
     await vitals(nurse, '132', '84', '74');
     await nurse.getByTestId('moaas-5').click();
+    // The screen opened afresh (another nurse, a reload) discharges with the escort
+    // recorded at check-in, which its box shows ticked.
+    await nurse.reload();
+    await expect.poll(() => nurse.getByTestId('escort').isChecked()).toBe(true);
     await nurse.getByTestId('discharge-ready').waitFor();
     await nurse.getByTestId('action-discharge').click();
     await expect.poll(() => nurse.getByTestId('state-badge').textContent()).toBe('discharged');

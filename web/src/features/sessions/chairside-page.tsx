@@ -41,7 +41,8 @@ export function ChairsidePage() {
     rr: '',
     rhythm: 'regular',
   });
-  const [escort, setEscort] = useState(false);
+  // null: as recorded on the session (at check-in); a tick on this screen overrides it.
+  const [escortTicked, setEscort] = useState<boolean | null>(null);
   const [minutesUntilReady, setMinutesUntilReady] = useState('');
   const version = useRef<number | null>(null);
   version.current = s?.version ?? null;
@@ -218,7 +219,8 @@ export function ChairsidePage() {
               key={a}
               type="button"
               className="primary big-action"
-              onClick={() =>
+              onClick={() => {
+                const escort = escortTicked ?? s.escortPresent;
                 void act(
                   a,
                   a === 'check-in'
@@ -231,8 +233,8 @@ export function ChairsidePage() {
                             : {}),
                         }
                       : {},
-                )
-              }
+                );
+              }}
               data-testid={`action-${a}`}
             >
               {ACTION_LABELS[a]}
@@ -254,7 +256,7 @@ export function ChairsidePage() {
         <label className="checkbox">
           <input
             type="checkbox"
-            checked={escort || s.escortPresent}
+            checked={escortTicked ?? s.escortPresent}
             onChange={(e) => setEscort(e.target.checked)}
             data-testid="escort"
           />{' '}
