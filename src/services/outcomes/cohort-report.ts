@@ -140,6 +140,26 @@ export interface CohortRow {
   readonly siResolved: boolean | null;
 }
 
+/** The dataset's columns, in order: a dataset with no analysed course still has its header. */
+const COHORT_COLUMNS = [
+  'course',
+  'subject',
+  'doses',
+  'completer',
+  'baseline',
+  'endpoint',
+  'percentChange',
+  'response',
+  'remission',
+  'daysToResponse',
+  'siAtBaseline',
+  'siResolved',
+] as const satisfies readonly (keyof CohortRow)[];
+// Every field of a row is a column (a field added to CohortRow and not here fails to compile).
+const EVERY_FIELD: Exclude<keyof CohortRow, (typeof COHORT_COLUMNS)[number]> extends never
+  ? true
+  : never = true;
+
 /** Individual trajectories listed in a report (the mean uses every analysed course). */
 export const MAX_TRAJECTORIES = 200;
 
@@ -343,7 +363,7 @@ export async function streamCohortDataset(
   let batch: CohortRow[] = [];
   let first = true;
   const flush = async () => {
-    await emit(datasetCsv(batch, { header: first }));
+    await emit(datasetCsv(batch, { header: first && EVERY_FIELD, columns: COHORT_COLUMNS }));
     first = false;
     batch = [];
   };
