@@ -42,10 +42,23 @@ describe('audit anchor lines', () => {
       });
   });
 
-  it('calls a line that is no anchor unreadable (a torn write), not forged', () => {
+  it('calls a line that is not JSON unreadable (a torn write), not forged', () => {
     const text = JSON.stringify(anchor);
-    for (const line of [text.slice(0, 40), '', 'null', '{"v":2}', text.replace('"v":1', '"v":"1"')])
+    for (const line of [text.slice(0, 40), '', text.slice(0, 40) + text])
       expect(readAuditAnchor(key, line)).toEqual({ ok: false, problem: 'unreadable' });
+  });
+
+  it('calls whole JSON that is not a well-formed anchor forged: a crash cannot write it', () => {
+    const text = JSON.stringify(anchor);
+    const { mac: _mac, ...unsigned } = anchor;
+    for (const line of [
+      'null',
+      '{"v":2}',
+      text.replace('"v":1', '"v":2'),
+      text.replace('"v":1', '"v":"1"'),
+      JSON.stringify(unsigned),
+    ])
+      expect(readAuditAnchor(key, line)).toEqual({ ok: false, problem: 'forged' });
   });
 
   it('compares heads lane by lane', () => {

@@ -41,9 +41,10 @@ const isHead = (h: unknown): h is AuditChainHead => {
 };
 
 /**
- * A line read back: `unreadable` when it is not an anchor at all (a line torn by a crash
- * while it was written), `forged` when it is one but its MAC does not match (edited, or
- * written with another secret key).
+ * A line read back: `unreadable` when it is not JSON (a line torn by a crash while it was
+ * written, and the next appended after it), `forged` when it is JSON but not a well-formed
+ * anchor, or one whose MAC does not match (edited, or written with another secret key):
+ * a crash cuts a line short, it cannot write whole JSON with other fields (hostile test).
  */
 export type ReadAnchor =
   { ok: true; anchor: AuditAnchor } | { ok: false; problem: 'unreadable' | 'forged' };
@@ -55,7 +56,7 @@ export function readAuditAnchor(key: Buffer, text: string): ReadAnchor {
   } catch {
     return { ok: false, problem: 'unreadable' };
   }
-  if (typeof value !== 'object' || value === null) return { ok: false, problem: 'unreadable' };
+  if (typeof value !== 'object' || value === null) return { ok: false, problem: 'forged' };
   const a = value as Record<string, unknown>;
   if (
     a.v !== 1 ||
@@ -65,7 +66,7 @@ export function readAuditAnchor(key: Buffer, text: string): ReadAnchor {
     !Array.isArray(a.heads) ||
     !a.heads.every(isHead)
   )
-    return { ok: false, problem: 'unreadable' };
+    return { ok: false, problem: 'forged' };
   const anchor: AuditAnchor = {
     v: 1,
     at: a.at,
