@@ -64,6 +64,9 @@ export async function buildApp(
     // are problem+json too (issue 11).
     frameworkErrors,
     clientErrorHandler,
+    // Node answers an HTTP/1.1 request without a Host header itself, as a bare 400; the
+    // hook below refuses it as problem+json with the security headers instead.
+    http: { requireHostHeader: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
   deferContinue(app.server);
 
@@ -71,6 +74,18 @@ export async function buildApp(
   app.setErrorHandler(errorHandler);
   // The first hooks of all: every answer, refusals included, carries the security headers.
   await registerSecurityHeaders(app);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+      return sendProblem(
+        reply,
+        problem(
+          request,
+          400,
+          'http.host_missing',
+          'An HTTP/1.1 request must name the server it is for in a Host header.',
+        ),
+      );
+  });
   // JSON is the only body the API takes (the table import adds its own types); a text/plain
   // body is what an HTML form on another site can send (ADR 0023).
   app.removeContentTypeParser('text/plain');

@@ -549,6 +549,14 @@ describe.each(dialects())('HTTP hardening on %s', (dialect) => {
       expect(invalid.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(JSON.parse(invalid.body)).toMatchObject({ status: 400 });
       expectSecurityHeaders(invalid.headers, 'invalid header');
+
+      const noHost = parseRaw(
+        await rawExchange(port, 'GET /api/v1/auth/me HTTP/1.1\r\nConnection: close\r\n\r\n'),
+      );
+      expect(noHost.status).toBe(400);
+      expect(noHost.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(noHost.body)).toMatchObject({ status: 400, code: 'http.host_missing' });
+      expectSecurityHeaders(noHost.headers, 'no host');
     });
   });
 
