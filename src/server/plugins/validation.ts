@@ -86,9 +86,9 @@ function nulProblems(data: unknown, path: string): ErrorObject[] {
       );
       continue;
     }
-    const entries = Array.isArray(value)
-      ? value.map((v, i) => [String(i), v] as const)
-      : Object.entries(value);
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((v: unknown, i) => [String(i), v])
+      : Object.entries(value as Record<string, unknown>);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i]!;
       stack.push({ value: child, path: `${item.path}/${key}`, depth: depth + 1 });
