@@ -10,7 +10,9 @@ import { isRole, ROLE_LABELS } from '../../../../src/domain/auth/permissions.js'
 import { apiGet, apiPost } from '../../api/client.js';
 import { useResource } from '../../api/use-resource.js';
 import { ErrorBanner, SelectField } from '../../components/field.js';
-import { AuditEventDetails } from './audit-event-details.js';
+import type { SiteList } from '../../../../src/contracts/sites.contract.js';
+import type { UserList } from '../../../../src/contracts/users.contract.js';
+import { AuditEventDetails, type KnownNames } from './audit-event-details.js';
 
 const PAGE = 100;
 
@@ -42,6 +44,17 @@ export function AuditPage() {
   const [pages, setPages] = useState<number[]>([]);
   const [open, setOpen] = useState<number | null>(null);
   const beforeSeq = pages.at(-1);
+  // Sites and accounts by name in the details; ids stay as they are if a list cannot load.
+  const names = useResource(async (): Promise<KnownNames> => {
+    const [sites, users] = await Promise.all([
+      apiGet<SiteList>('/sites').catch(() => ({ sites: [] })),
+      apiGet<UserList>('/users').catch(() => ({ users: [] })),
+    ]);
+    return new Map([
+      ...sites.sites.map((s) => [s.id, s.name] as const),
+      ...users.users.map((u) => [u.id, u.email] as const),
+    ]);
+  }, []);
   const events = useResource(
     () =>
       apiGet<AuditList>(
@@ -148,7 +161,12 @@ export function AuditPage() {
                           {e.actorEmail}
                         </button>
                       ) : (
-                        (e.actorEmail ?? (e.ip === 'cli' ? 'command line' : 'patient or system'))
+                        (e.actorEmail ??
+                        (e.ip === 'cli'
+                          ? 'command line'
+                          : e.action.startsWith('auth.')
+                            ? 'someone signing in'
+                            : 'patient or system'))
                       )}
                       {e.actorRole && <span className="muted"> ({roleLabel(e.actorRole)})</span>}
                     </td>
@@ -184,7 +202,11 @@ export function AuditPage() {
                   {isOpen && (
                     <tr>
                       <td colSpan={6}>
-                        <AuditEventDetails event={e} id={detailsId} />
+                        <AuditEventDetails
+                          event={e}
+                          id={detailsId}
+                          names={names.data ?? new Map()}
+                        />
                       </td>
                     </tr>
                   )}

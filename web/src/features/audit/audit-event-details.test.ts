@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { detailLines } from './audit-event-details.js';
+
+describe('audit event details in words', () => {
+  it('names sites and accounts, gives times in UTC and roles by their label', () => {
+    const names = new Map([
+      ['0190a1b2-site', 'North'],
+      ['0190a1b2-user', 'nurse@clinic.test'],
+    ]);
+    expect(
+      detailLines(
+        {
+          after: { role: 'clinician', siteIds: ['0190a1b2-site'] },
+          userId: '0190a1b2-user',
+          lockedUntil: '2026-12-03T17:26:38.362Z',
+        },
+        names,
+      ),
+    ).toEqual([
+      { label: expect.stringMatching(/role/i), value: 'Clinician (prescriber)' },
+      { label: expect.stringMatching(/sites/i), value: 'North' },
+      { label: expect.stringMatching(/^user$/i), value: 'nurse@clinic.test' },
+      { label: expect.stringMatching(/locked until/i), value: '2026-12-03 17:26 UTC' },
+    ]);
+  });
+
+  it('leaves an id it cannot name as it is', () => {
+    expect(detailLines({ userId: 'unknown-id' })).toEqual([
+      { label: expect.stringMatching(/^user$/i), value: 'unknown-id' },
+    ]);
+  });
+});
