@@ -34,7 +34,11 @@ export async function requirePatientInScope(
   patientId: string,
 ): Promise<PatientRow> {
   const row = await findPatient(db, await siteScopeOf(db, ctx), patientId);
-  if (!row) throw new DomainError('patient.not_found', `No patient ${patientId}.`);
+  if (!row)
+    throw new DomainError(
+      'patient.not_found',
+      'No patient record has this id, or it is not one you may open.',
+    );
   return row;
 }
 

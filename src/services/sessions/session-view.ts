@@ -110,7 +110,11 @@ export async function loadSessionRow(
           .where('id', '=', id)
           .where('patient_id', 'in', inScope)
           .executeTakeFirst();
-  if (!s) throw new DomainError('session.not_found', `No session ${id}.`);
+  if (!s)
+    throw new DomainError(
+      'session.not_found',
+      'No session has this id, or it is not one you may open.',
+    );
   return s;
 }
 

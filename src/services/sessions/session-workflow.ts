@@ -95,7 +95,10 @@ const bumpVersion = prepareQuery((db, p) =>
 async function touchSession(trx: Kysely<DB>, id: string, nowIso: string): Promise<void> {
   const r = await bumpVersion.execute(trx, [id, nowIso]);
   if (Number(r.numAffectedRows) !== 1) {
-    throw new DomainError('session.not_found', `No session ${id}.`);
+    throw new DomainError(
+      'session.not_found',
+      'No session has this id, or it is not one you may open.',
+    );
   }
 }
 
