@@ -61,7 +61,10 @@ export function StudiesPage() {
     return (
       <main id="main" className="page">
         <h1>Imported studies</h1>
-        <p className="muted">No study has been imported yet. Use Import to bring one in.</p>
+        <p className="muted">
+          No study you may see has been imported yet. Use Import to bring one in, or ask a study’s
+          owner to add you as a member.
+        </p>
       </main>
     );
   const r = report.data;
