@@ -4,28 +4,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { killHard, startServer } from '../helpers/cli.js';
+import { postJson } from '../helpers/running-server.js';
 import { tempDir } from '../helpers/test-deps.js';
-import { APP_HEADERS } from '../helpers/app-headers.js';
 
 const chromiumPath = inject('chromiumPath');
-
-async function call(
-  url: string,
-  path: string,
-  body: unknown,
-  cookie = '',
-): Promise<{ status: number; json: any; cookie: string }> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  });
-  return {
-    status: res.status,
-    json: await res.json(),
-    cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
-  };
-}
 
 describe.skipIf(!chromiumPath)('the audit page in the browser', () => {
   let browser: Browser;
@@ -34,18 +16,18 @@ describe.skipIf(!chromiumPath)('the audit page in the browser', () => {
   beforeAll(async () => {
     server = await startServer({ KETATRACK_DATA_DIR: tempDir(), DATABASE_URL: '' });
     const { url } = server;
-    await call(url, '/api/v1/setup', {
+    await postJson(url, '/api/v1/setup', {
       email: 'admin@clinic.test',
       displayName: 'Admin',
       password: 'admin password 123',
     });
     const admin = (
-      await call(url, '/api/v1/auth/sign-in', {
+      await postJson(url, '/api/v1/auth/sign-in', {
         email: 'admin@clinic.test',
         password: 'admin password 123',
       })
     ).cookie;
-    await call(
+    await postJson(
       url,
       '/api/v1/users',
       {
@@ -57,12 +39,12 @@ describe.skipIf(!chromiumPath)('the audit page in the browser', () => {
       admin,
     );
     const nurse = (
-      await call(url, '/api/v1/auth/sign-in', {
+      await postJson(url, '/api/v1/auth/sign-in', {
         email: 'nurse@clinic.test',
         password: 'nurse password 12',
       })
     ).cookie;
-    const created = await call(
+    const created = await postJson(
       url,
       '/api/v1/patients',
       {

@@ -1,12 +1,10 @@
 import '../helpers/provided-context.js';
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { APP_HEADERS } from '../helpers/app-headers.js';
 import { launchChromium } from '../helpers/browser.js';
-import { killHard, runCli, startServer } from '../helpers/cli.js';
-import { tempDir } from '../helpers/test-deps.js';
+import { killHard } from '../helpers/cli.js';
+import { postJson, startDemoServer } from '../helpers/running-server.js';
 
 // Issue 11 item 4 (ADR 0023): the strict Content-Security-Policy must not break any page.
 // Every page of a whole clinical journey is watched for CSP violations, both as the
@@ -43,19 +41,9 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy in the browser', () 
   const violations: Violation[] = [];
 
   beforeAll(async () => {
-    const dir = join(tempDir(), 'demo');
-    const demo = runCli(
-      ['demo', '--data-dir', dir, '--patients', '8', '--seed', '5', '--no-serve'],
-      {},
-    );
-    expect(demo.status, demo.stderr).toBe(0);
-    for (const m of demo.stdout.matchAll(/^\s+(\w+)\s+\S+@demo\.ketatrack\.invalid\s+(\S+)$/gm))
-      passwords[m[1] ?? ''] = m[2] ?? '';
-    server = await startServer({
-      KETATRACK_DATA_DIR: dir,
-      DATABASE_URL: '',
-      KETATRACK_SIGNIN_RATE_PER_MINUTE: '1000',
-    });
+    const demo = await startDemoServer({ patients: 8, seed: 5 });
+    server = demo.server;
+    Object.assign(passwords, demo.passwords);
     browser = await launchChromium(chromiumPath ?? '');
   }, 120_000);
   beforeEach(() => {
@@ -208,29 +196,21 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy in the browser', () 
   });
 
   it("the patient's self-report page on a phone", async () => {
-    const cookie = await (async () => {
-      const res = await fetch(`${server.url}/api/v1/auth/sign-in`, {
-        method: 'POST',
-        headers: { ...APP_HEADERS, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: `clinician@${DEMO_DOMAIN}`,
-          password: passwords.clinician,
-        }),
-      });
-      expect(res.status).toBe(200);
-      return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    })();
+    const signIn = await postJson(server.url, '/api/v1/auth/sign-in', {
+      email: `clinician@${DEMO_DOMAIN}`,
+      password: passwords.clinician,
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.cookie;
     const patients = await apiGet('/patients?limit=1', cookie);
-    const link = await fetch(
-      `${server.url}/api/v1/patients/${patients.patients[0].id}/self-report-links`,
-      {
-        method: 'POST',
-        headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ instruments: ['phq-9'] }),
-      },
+    const link = await postJson(
+      server.url,
+      `/api/v1/patients/${patients.patients[0].id}/self-report-links`,
+      { instruments: ['phq-9'] },
+      cookie,
     );
     expect(link.status).toBe(201);
-    const { url } = (await link.json()) as { url: string };
+    const { url } = link.json as { url: string };
     const context = await watchedContext();
     const page = await context.newPage();
     const response = await page.goto(`${server.url}${new URL(url).pathname}`);

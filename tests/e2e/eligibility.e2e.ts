@@ -2,29 +2,12 @@ import '../helpers/provided-context.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { APP_HEADERS } from '../helpers/app-headers.js';
 import { launchChromium } from '../helpers/browser.js';
 import { killHard, startServer } from '../helpers/cli.js';
+import { postJson } from '../helpers/running-server.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 const chromiumPath = inject('chromiumPath');
-
-async function post(
-  url: string,
-  path: string,
-  body: unknown,
-  cookie = '',
-): Promise<{ json: any; cookie: string }> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  });
-  return {
-    json: await res.json(),
-    cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
-  };
-}
 
 describe.skipIf(!chromiumPath)('eligibility in the browser', () => {
   let browser: Browser;
@@ -38,16 +21,16 @@ describe.skipIf(!chromiumPath)('eligibility in the browser', () => {
       KETATRACK_SIGNIN_RATE_PER_MINUTE: '1000',
     });
     const { url } = server;
-    await post(url, '/api/v1/setup', {
+    await postJson(url, '/api/v1/setup', {
       email: 'admin@clinic.test',
       displayName: 'Admin',
       password: 'admin password 123',
     });
-    const admin = await post(url, '/api/v1/auth/sign-in', {
+    const admin = await postJson(url, '/api/v1/auth/sign-in', {
       email: 'admin@clinic.test',
       password: 'admin password 123',
     });
-    await post(
+    await postJson(
       url,
       '/api/v1/users',
       {
@@ -58,12 +41,12 @@ describe.skipIf(!chromiumPath)('eligibility in the browser', () => {
       },
       admin.cookie,
     );
-    const doc = await post(url, '/api/v1/auth/sign-in', {
+    const doc = await postJson(url, '/api/v1/auth/sign-in', {
       email: 'doc@clinic.test',
       password: 'doctor password 1',
     });
     patientId = (
-      await post(
+      await postJson(
         url,
         '/api/v1/patients',
         {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { killHard, ROOT, runCli, startServer } from '../helpers/cli.js';
-import { tempDir } from '../helpers/test-deps.js';
+import { killHard, ROOT } from '../helpers/cli.js';
+import { startDemoServer } from '../helpers/running-server.js';
 
 const chromiumPath = inject('chromiumPath');
 const DEMO_DOMAIN = 'demo.ketatrack.invalid';
@@ -19,19 +19,9 @@ describe.skipIf(!chromiumPath)('outcome reports in the browser', () => {
   const passwords: Record<string, string> = {};
 
   beforeAll(async () => {
-    const dir = join(tempDir(), 'demo');
-    const demo = runCli(
-      ['demo', '--data-dir', dir, '--patients', '12', '--seed', '3', '--no-serve'],
-      {},
-    );
-    expect(demo.status, demo.stderr).toBe(0);
-    for (const m of demo.stdout.matchAll(/^\s+(\w+)\s+\S+@demo\.ketatrack\.invalid\s+(\S+)$/gm))
-      passwords[m[1] ?? ''] = m[2] ?? '';
-    server = await startServer({
-      KETATRACK_DATA_DIR: dir,
-      DATABASE_URL: '',
-      KETATRACK_SIGNIN_RATE_PER_MINUTE: '1000',
-    });
+    const demo = await startDemoServer({ patients: 12, seed: 3 });
+    server = demo.server;
+    Object.assign(passwords, demo.passwords);
     browser = await launchChromium(chromiumPath ?? '');
   }, 120_000);
   afterAll(async () => {

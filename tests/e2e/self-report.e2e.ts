@@ -2,30 +2,12 @@ import '../helpers/provided-context.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { APP_HEADERS } from '../helpers/app-headers.js';
 import { launchChromium } from '../helpers/browser.js';
 import { killHard, startServer } from '../helpers/cli.js';
+import { postJson } from '../helpers/running-server.js';
 import { tempDir } from '../helpers/test-deps.js';
 
 const chromiumPath = inject('chromiumPath');
-
-async function api(
-  url: string,
-  path: string,
-  body: unknown,
-  cookie = '',
-): Promise<{ status: number; json: any; cookie: string }> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { ...APP_HEADERS, 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  });
-  return {
-    status: res.status,
-    json: await res.json(),
-    cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
-  };
-}
 
 describe.skipIf(!chromiumPath)(
   'self-report link and suicidal-ideation alert in the browser',
@@ -43,18 +25,18 @@ describe.skipIf(!chromiumPath)(
       const { url } = server;
       expect(
         (
-          await api(url, '/api/v1/setup', {
+          await postJson(url, '/api/v1/setup', {
             email: 'admin@clinic.test',
             displayName: 'Admin',
             password: 'admin password 123',
           })
         ).status,
       ).toBe(201);
-      const admin = await api(url, '/api/v1/auth/sign-in', {
+      const admin = await postJson(url, '/api/v1/auth/sign-in', {
         email: 'admin@clinic.test',
         password: 'admin password 123',
       });
-      await api(
+      await postJson(
         url,
         '/api/v1/users',
         {
@@ -65,11 +47,11 @@ describe.skipIf(!chromiumPath)(
         },
         admin.cookie,
       );
-      const doc = await api(url, '/api/v1/auth/sign-in', {
+      const doc = await postJson(url, '/api/v1/auth/sign-in', {
         email: 'doc@clinic.test',
         password: 'doctor password 1',
       });
-      const patient = await api(
+      const patient = await postJson(
         url,
         '/api/v1/patients',
         {
