@@ -177,8 +177,8 @@ export const DoseBody = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     mgPerKg: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
     basis: Type.Optional(Type.Enum([...WEIGHT_BASES])),
-    // Ketamine comes at 10, 50 or 100 mg/mL and is diluted to about 1 mg/mL for infusion;
-    // 0.01 mg/mL is far below any dilution in use and keeps volume and rate finite.
+    // 0.01 mg/mL is a floor against nonsense input, not a clinical limit: a value like
+    // 7e-323 made the volume and pump rate overflow to Infinity (found by the fuzz test).
     concentrationMgPerMl: Type.Optional(Type.Number({ minimum: 0.01, maximum: 100 })),
     esketamineDoseMg: Type.Optional(Type.Integer()),
     lotNumber: Type.Optional(
